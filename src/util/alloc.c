@@ -44,7 +44,7 @@ allocResize(void *ptrptr, size_t oldn, size_t n, size_t size)
 
     if (size && n > SIZE_MAX / size)
         allocDie(SIZE_MAX);
-    p = realloc(*pp, n * size ? n * size : 1);
+    p = realloc(*pp, n && size ? n * size : 1);
     if (!p)
         allocDie(n * size);
     if (n > oldn)

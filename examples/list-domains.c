@@ -16,6 +16,12 @@ stateName(int state)
            ? names[state] : "unknown";
 }
 
+static void
+quiet(void *opaque, virErrorPtr err)
+{
+    /* errors are printed by the caller below */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -25,7 +31,7 @@ main(int argc, char **argv)
     unsigned long ver = 0;
     int n;
 
-    virSetErrorFunc(NULL, NULL);
+    virSetErrorFunc(NULL, quiet);
     if (!(conn = virConnectOpenReadOnly(uri))) {
         fprintf(stderr, "cannot open %s: %s\n", uri, virGetLastErrorMessage());
         return EXIT_FAILURE;

@@ -277,6 +277,66 @@ def cmd_syms(funcs, table, lib, out, private):
         fp.write("\n".join(lines) + "\n")
 
 
+def arg_value(ctype, name, mode):
+    """An argument for the contract test: 'null' or 'scratch' pointers."""
+    if ctype.endswith("Callback") or ctype.endswith("Func") or \
+            ctype.endswith("Ptr") and ctype in OBJECTS:
+        return "NULL"
+    if is_pointer(ctype):
+        return "NULL" if mode == "null" else "(void *)scratch"
+    return "0"
+
+
+def cmd_contract(funcs, table, out):
+    """A C table of calls exercising every generated entry point."""
+    lines = ["/* %s */" % NOTE, "#include \"contract.h\"", ""]
+    cases = []
+    for f in funcs:
+        if mode_of(f, table) != "driver" or f["lib"] != "libvirt":
+            continue
+        ent = table.get(f["name"], {})
+        kind = OBJECTS[f["args"][0][0]]
+        ret = f["ret"]
+        errval = RETURNS[ret][0] if ret in RETURNS else "NULL"
+        base = "contract_" + f["name"]
+        for mode in ("invalid", "null", "flags", "scratch"):
+            vals = []
+            for i, (t, n) in enumerate(f["args"]):
+                if i == 0:
+                    vals.append("NULL" if mode == "invalid" else "obj")
+                elif (t, n) == ("unsigned int", "flags") and mode == "flags":
+                    vals.append("~(unsigned int)(%s)" % ent.get("flags"))
+                else:
+                    vals.append(arg_value(t, n, "null" if mode == "null"
+                                          else "scratch"))
+            if mode == "flags" and not ent.get("flags"):
+                continue
+            if mode == "null" and not any(
+                    is_pointer(t) and not nullable(t, n, i, ent)
+                    for i, (t, n) in enumerate(f["args"]) if i > 0):
+                continue
+            fn = "%s_%s" % (base, mode)
+            call = "%s(%s)" % (f["name"], ", ".join(vals))
+            lines += ["static int", "%s(void *obj, long long *rv)" % fn, "{",
+                      "    %s = %s;" % (decl(ret, "r"), call)]
+            if ret in RETURNS:
+                lines += ["    *rv = (long long)r;",
+                          "    return r == %s;" % errval]
+            else:
+                lines += ["    *rv = r != NULL;",
+                          "    contractRelease(\"%s\", (void *)r);" % ret,
+                          "    return r == NULL;"]
+            lines += ["}", ""]
+            cases.append('    { "%s", %s, CONTRACT_%s, %s, %s },'
+                         % (f["name"], kind, mode.upper(), fn,
+                            "offsetof(Driver, %s)" % slot_name(f["name"])
+                            if not is_free_or_ref(f) else "-1"))
+    lines += ["const ContractCase contractCases[] = {"] + cases + \
+             ["    { NULL, 0, 0, NULL, 0 },", "};", ""]
+    with open(out, "w") as fp:
+        fp.write("\n".join(lines))
+
+
 # Internal functions libvirt.so.0 exports for libvirt-qemu.so.0 / -lxc.so.0.
 PRIVATE = ["entryFail", "entryBadArg", "entryCheckFlags", "entryCheckWritable",
            "entryNoSupport", "errorReset", "objectCheck", "objectConn"]
@@ -298,6 +358,8 @@ def main():
         lib = sys.argv[4]
         cmd_syms(funcs, table, lib, sys.argv[5],
                  PRIVATE if lib == "libvirt" else None)
+    elif cmd == "contract":
+        cmd_contract(funcs, table, sys.argv[4])
     elif cmd == "list":
         for f in funcs:
             print("%s\t%s\t%s\t%s" % (f["name"], f["lib"], f["node"],

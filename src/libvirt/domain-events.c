@@ -32,7 +32,7 @@ struct _EventCallbacks {
     int nextID;
     DomainEvent **queue;
     size_t nqueue, capqueue;
-    int timer;                  /* -1 until the first registration */
+    int timer;                  /* from the event loop; ids may be 0 */
     int dispatching;            /* > 0 while callbacks run */
     virConnectPtr conn;         /* borrowed: cleared when it goes away */
 };
@@ -67,7 +67,7 @@ connectEventsFree(virConnectPtr conn)
     pthread_mutex_lock(&ev->lock);
     ev->conn = NULL;
     pthread_mutex_unlock(&ev->lock);
-    if (ev->timer > 0)
+    if (ev->timer >= 0)
         eventRemoveTimeout(ev->timer);  /* drops the timer's reference */
     conn->events = NULL;
     eventsUnref(ev);

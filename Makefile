@@ -1,0 +1,32 @@
+# vireo: the two commands are `make demo` and `make check`; both install what
+# they need (Debian packages via apt-get), build, and run.
+BUILD ?= build
+MESON_SETUP = meson setup $(BUILD) --buildtype=debugoptimized
+
+.PHONY: all build deps check demo bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	@scripts/deps.sh
+	$(MESON_SETUP)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+check: build
+	@meson test -C $(BUILD) --print-errorlogs --no-rebuild >$(BUILD)/test-output.txt 2>&1; \
+	 rc=$$?; tail -n 25 $(BUILD)/test-output.txt; \
+	 scripts/summary.py $(BUILD)/meson-logs/testlog.json || rc=1; exit $$rc
+
+demo: build
+	@scripts/demo.sh $(BUILD)
+
+bench: build
+	@bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -37,6 +37,9 @@ struct _EventCallbacks {
     virConnectPtr conn;         /* borrowed: cleared when it goes away */
 };
 
+static void eventsPurge(EventCallbacks *ev, Registration ***gone, size_t *ngone);
+static void eventsFreeRegs(Registration **gone, size_t ngone);
+
 static void
 eventsUnref(void *opaque)
 {
@@ -61,12 +64,20 @@ void
 connectEventsFree(virConnectPtr conn)
 {
     EventCallbacks *ev = conn->events;
+    Registration **gone = NULL;
+    size_t ngone = 0;
 
     if (!ev)
         return;
     pthread_mutex_lock(&ev->lock);
     ev->conn = NULL;
+    /* the callbacks' free functions run now, not when the timer goes */
+    for (size_t i = 0; i < ev->nregs; i++)
+        ev->regs[i]->deleted = true;
+    if (!ev->dispatching)
+        eventsPurge(ev, &gone, &ngone);
     pthread_mutex_unlock(&ev->lock);
+    eventsFreeRegs(gone, ngone);
     if (ev->timer >= 0)
         eventRemoveTimeout(ev->timer);  /* drops the timer's reference */
     conn->events = NULL;

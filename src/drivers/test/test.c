@@ -2,6 +2,7 @@
 #define ERROR_DOMAIN VIR_FROM_TEST
 
 #include "driver.h"
+#include "domain-events.h"
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
@@ -478,6 +479,46 @@ testDomainIsUpdated(virDomainPtr dom)
     return 0;
 }
 
+/* Move DOM between running and paused, emitting the lifecycle event. */
+static int
+testDomainSetPaused(virDomainPtr dom, bool pause)
+{
+    TestHost *h;
+    TestDomain *d;
+    int from = pause ? VIR_DOMAIN_RUNNING : VIR_DOMAIN_PAUSED;
+
+    if (!(d = testDomainLock(dom, &h)))
+        return -1;
+    if (d->state != from) {
+        pthread_mutex_unlock(&h->lock);
+        reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is %s", d->name,
+                    pause ? (d->state == VIR_DOMAIN_PAUSED ? "already paused"
+                                                          : "not running")
+                          : "not paused");
+        return -1;
+    }
+    d->state = pause ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
+    d->reason = pause ? VIR_DOMAIN_PAUSED_USER : VIR_DOMAIN_RUNNING_UNPAUSED;
+    pthread_mutex_unlock(&h->lock);
+    domainEventLifecycle(dom, pause ? VIR_DOMAIN_EVENT_SUSPENDED
+                                    : VIR_DOMAIN_EVENT_RESUMED,
+                         pause ? VIR_DOMAIN_EVENT_SUSPENDED_PAUSED
+                               : VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    return 0;
+}
+
+static int
+testDomainSuspend(virDomainPtr dom)
+{
+    return testDomainSetPaused(dom, true);
+}
+
+static int
+testDomainResume(virDomainPtr dom)
+{
+    return testDomainSetPaused(dom, false);
+}
+
 static const Driver testDriver = {
     .name = "Test",
     .open = testConnectOpen,
@@ -504,6 +545,8 @@ static const Driver testDriver = {
     .domainIsActive = testDomainIsActive,
     .domainIsPersistent = testDomainIsPersistent,
     .domainIsUpdated = testDomainIsUpdated,
+    .domainSuspend = testDomainSuspend,
+    .domainResume = testDomainResume,
 };
 
 void testDriverRegister(void);

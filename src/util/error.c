@@ -101,13 +101,15 @@ errorReportSystem(int domain, int errnum, const char *func,
     va_list ap;
     char *head;
     char buf[256];
+    const char *reason;
 
     va_start(ap, fmt);
     head = allocVPrintf(fmt, ap);
     va_end(ap);
-    strerror_r(errnum, buf, sizeof(buf));
+    /* the GNU strerror_r: the message is what it returns, not always buf */
+    reason = strerror_r(errnum, buf, sizeof(buf));
     errorSetMessage(domain, VIR_ERR_SYSTEM_ERROR, func,
-                    allocPrintf("%s: %s", head, buf));
+                    allocPrintf("%s: %s", head, reason));
     errorThreadGet()->int1 = errnum;
     free(head);
 }

@@ -56,5 +56,24 @@ $err = $@;
 check(ref($err) && $err->code == Sys::Virt::Error::ERR_NO_CONNECT,
       "unknown URI gives NO_CONNECT");
 
+# events through Sys::Virt::Event's default loop
+Sys::Virt::Event::register_default();
+my $ev = Sys::Virt->new(uri => "test:///default");
+my @seen;
+my $cbid = $ev->domain_event_register_any(undef,
+    Sys::Virt::Domain::EVENT_ID_LIFECYCLE,
+    sub { my ($con, $dom, $event, $detail) = @_;
+          push @seen, [$dom->get_name(), $event, $detail]; });
+check($cbid > 0, "domain_event_register_any gives an id");
+$ev->get_domain_by_name("test")->suspend();
+for (my $i = 0; $i < 50 && !@seen; $i++) {
+    Sys::Virt::Event::add_timeout(10, sub { Sys::Virt::Event::remove_timeout($_[0]) });
+    Sys::Virt::Event::run_default();
+}
+check(@seen == 1 && $seen[0][0] eq "test" &&
+      $seen[0][1] == Sys::Virt::Domain::EVENT_SUSPENDED,
+      "lifecycle callback got SUSPENDED for test");
+$ev->domain_event_deregister_any($cbid);
+
 print "1..$n\n";
 exit($failed ? 1 : 0);

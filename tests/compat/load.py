@@ -61,6 +61,27 @@ except libvirt.libvirtError as e:
           "unknown URI gives NO_CONNECT")
 
 check(libvirt.getVersion() == 9000000, "library version 9.0.0")
+
+# events through the default loop
+libvirt.virEventRegisterDefaultImpl()
+econn = libvirt.open("test:///default")
+seen = []
+cbid = econn.domainEventRegisterAny(
+    None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+    lambda c, d, ev, det, opaque: seen.append((d.name(), ev, det)), None)
+check(cbid > 0, "domainEventRegisterAny gives an id")
+econn.lookupByName("test").suspend()
+for _ in range(50):
+    if seen:
+        break
+    libvirt.virEventAddTimeout(10, lambda t, o: libvirt.virEventRemoveTimeout(t),
+                               None)
+    libvirt.virEventRunDefaultImpl()
+check(seen == [("test", libvirt.VIR_DOMAIN_EVENT_SUSPENDED,
+                libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED)],
+      "lifecycle callback got SUSPENDED for test (%s)" % seen)
+econn.domainEventDeregisterAny(cbid)
+econn.close()
 conn.close()
 print("1..%d" % count)
 sys.exit(1 if failed else 0)

@@ -376,8 +376,9 @@ deviceAddressFormat(Buf *b, const DeviceAddress *addr)
 {
     if (addr->type == ADDR_NONE)
         return;
-    bufLine(b, "<address type='%s'", addr->type == ADDR_OTHER ?
-            addr->typeName : deviceAddressTypeNames[addr->type]);
+    bufLine(b, "<address");
+    xmlconfAttr(b, "type", addr->type == ADDR_OTHER ?
+                addr->typeName : deviceAddressTypeNames[addr->type]);
     switch (addr->type) {
     case ADDR_PCI:
         bufPrintf(b, " domain='0x%04x' bus='0x%02x' slot='0x%02x'"

@@ -77,6 +77,22 @@ domainMetadataRename(XNode *node, const char *oldhref, const char *uri,
         domainMetadataRename(node->kids[i], oldhref, uri, key);
 }
 
+/* A namespace prefix must be an XML name without a colon. */
+static bool
+domainMetadataKeyValid(const char *key)
+{
+    const char *p;
+
+    if (!key || !*key || strchr("0123456789-.", *key))
+        return false;
+    for (p = key; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || strchr("-_.", *p)))
+            return false;
+    }
+    return true;
+}
+
 int
 domainMetadataSet(DomainDef *def, const char *uri, const char *key,
                   const char *xml)
@@ -92,9 +108,9 @@ domainMetadataSet(DomainDef *def, const char *uri, const char *key,
         domainMetadataRemove(def, uri);
         return 0;
     }
-    if (!key || !*key) {
-        reportError(VIR_ERR_INVALID_ARG, "metadata key (namespace prefix) "
-                    "is missing");
+    if (!domainMetadataKeyValid(key)) {
+        reportError(VIR_ERR_INVALID_ARG, "invalid metadata key '%s': "
+                    "expected an XML name without ':'", key ? key : "");
         return -1;
     }
     if (!(node = xtreeParse(xml, VIR_FROM_DOMAIN)))

@@ -343,10 +343,29 @@ xtreeMarkUsed(XNode *node)
         xtreeMarkUsed(node->kids[i]);
 }
 
+/* True when a used sibling of KID in NODE has the same qualified name:
+ * KID is a repeat of an element a parser consumed once. */
+static bool
+xtreeIsRepeat(const XNode *node, const XNode *kid)
+{
+    size_t i;
+
+    for (i = 0; i < node->nkids; i++) {
+        const XNode *o = node->kids[i];
+
+        if (o != kid && o->used && strcmp(o->name, kid->name) == 0 &&
+            ((!o->prefix && !kid->prefix) ||
+             (o->prefix && kid->prefix && strcmp(o->prefix, kid->prefix) == 0)))
+            return true;
+    }
+    return false;
+}
+
 void
 xtreeTakeExtra(XNode *node, XExtra *extra)
 {
     size_t i, keep = 0;
+    bool *repeat = NULL;
 
     for (i = 0; i < node->nattrs; i++) {
         XAttr *a = &node->attrs[i];
@@ -360,11 +379,17 @@ xtreeTakeExtra(XNode *node, XExtra *extra)
         extra->attrs[extra->nattrs++] = *a;
     }
     node->nattrs = keep;
+    if (node->nkids == 0)
+        return;
+    /* decide on repeats before anything below is marked used */
+    ALLOC_N(repeat, node->nkids);
+    for (i = 0; i < node->nkids; i++)
+        repeat[i] = !node->kids[i]->used && xtreeIsRepeat(node, node->kids[i]);
     keep = 0;
     for (i = 0; i < node->nkids; i++) {
         XNode *kid = node->kids[i];
 
-        if (kid->used) {
+        if (kid->used || repeat[i]) {
             node->kids[keep++] = kid;
             continue;
         }
@@ -374,6 +399,7 @@ xtreeTakeExtra(XNode *node, XExtra *extra)
         extra->kids[extra->nkids++] = kid;
     }
     node->nkids = keep;
+    free(repeat);
 }
 
 const XNode *

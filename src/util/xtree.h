@@ -63,7 +63,9 @@ const char *xtreeChildText(XNode *node, const char *name);
 /* Mark NODE and everything under it used. */
 void xtreeMarkUsed(XNode *node);
 
-/* Move the unused attributes and unused children of NODE into EXTRA. */
+/* Move the unused attributes and unused children of NODE into EXTRA.
+ * Repeats of a consumed child (a second <alias>) are left behind, so they
+ * are dropped rather than moved after the typed children. */
 void xtreeTakeExtra(XNode *node, XExtra *extra);
 /* First unused child of NODE (ignoring namespaced ones), or NULL. */
 const XNode *xtreeFirstUnused(const XNode *node);

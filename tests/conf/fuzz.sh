@@ -16,6 +16,11 @@ $cc -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
     -Iinclude -Isrc -Isrc/util $(pkg-config --cflags libxml-2.0) \
     src/conf/*.c $util tests/conf/fuzz-domainxml.c \
     $(pkg-config --libs libxml-2.0) -lpthread -o "$out/fuzz-domainxml"
+par=""
+if [ "$jobs" -gt 1 ]; then
+    par="-jobs=$jobs -workers=$jobs"
+fi
+# shellcheck disable=SC2086
 exec "$out/fuzz-domainxml" -max_total_time="$secs" -max_len=8192 \
-    -timeout=10 -rss_limit_mb=2048 -jobs="$jobs" -workers="$jobs" \
+    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$out/" $par \
     -dict=tests/conf/domainxml.dict tests/conf/corpus tests/conf/data

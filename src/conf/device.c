@@ -279,7 +279,9 @@ deviceDataFree(DomainDevice *dev)
     case DEVICE_VIDEO: deviceVideoFree(dev->data.video); break;
     case DEVICE_INPUT: deviceInputFree(dev->data.input); break;
     case DEVICE_SOUND: deviceSoundFree(dev->data.sound); break;
-    case DEVICE_MEMBALLOON: deviceMemballoonFree(dev->data.memballoon); break;
+    case DEVICE_MEMBALLOON:
+        deviceMemballoonFree(dev->data.memballoon);
+        break;
     case DEVICE_WATCHDOG: deviceWatchdogFree(dev->data.watchdog); break;
     case DEVICE_RNG: deviceRngFree(dev->data.rng); break;
     case DEVICE_TPM: deviceTpmFree(dev->data.tpm); break;
@@ -300,7 +302,8 @@ deviceAddressParse(XNode *node, DeviceAddress *addr)
     int t;
 
     if (!type) {
-        reportError(VIR_ERR_XML_DETAIL, "missing attribute 'type' of <address>");
+        reportError(VIR_ERR_XML_DETAIL,
+                    "missing attribute 'type' of <address>");
         return -1;
     }
     if ((t = enumtabParse(deviceAddressTypeNames, type)) <= 0) {

@@ -414,7 +414,8 @@ deviceFormatAny(Buf *b, const DomainDevice *dev, unsigned int flags)
         deviceFormatWatchdog(b, dev->data.watchdog, flags); break;
     case DEVICE_RNG: deviceFormatRng(b, dev->data.rng, flags); break;
     case DEVICE_TPM: deviceFormatTpm(b, dev->data.tpm, flags); break;
-    case DEVICE_HOSTDEV: deviceFormatHostdev(b, dev->data.hostdev, flags); break;
+    case DEVICE_HOSTDEV:
+        deviceFormatHostdev(b, dev->data.hostdev, flags); break;
     case DEVICE_LAST: break;
     }
 }

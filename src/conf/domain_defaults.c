@@ -54,9 +54,12 @@ domainDefaultsAppend(DomainDef *def, DomainDevice *dev)
     case DEVICE_CHR: domainDefaultsAppendChr(def, p); break;
     case DEVICE_GRAPHICS:
         domainDefaultsPush(&def->graphics, &def->ngraphics, p); break;
-    case DEVICE_VIDEO: domainDefaultsPush(&def->videos, &def->nvideos, p); break;
-    case DEVICE_INPUT: domainDefaultsPush(&def->inputs, &def->ninputs, p); break;
-    case DEVICE_SOUND: domainDefaultsPush(&def->sounds, &def->nsounds, p); break;
+    case DEVICE_VIDEO:
+        domainDefaultsPush(&def->videos, &def->nvideos, p); break;
+    case DEVICE_INPUT:
+        domainDefaultsPush(&def->inputs, &def->ninputs, p); break;
+    case DEVICE_SOUND:
+        domainDefaultsPush(&def->sounds, &def->nsounds, p); break;
     case DEVICE_MEMBALLOON:
         deviceMemballoonFree(def->memballoon);
         def->memballoon = p;

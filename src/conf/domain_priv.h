@@ -1,4 +1,4 @@
-/* domain_priv.h: internals shared by the domain parse, format and default code */
+/* domain_priv.h: internals shared by domain parse, format and defaults */
 #pragma once
 
 #include "domain.h"

@@ -1,4 +1,4 @@
-/* xtree.c: an owned XML element tree built with libxml2, for parse and format */
+/* xtree.c: an owned XML element tree built with libxml2 (parse, format) */
 #include "xtree.h"
 #include "alloc.h"
 #include "error.h"

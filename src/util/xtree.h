@@ -1,4 +1,4 @@
-/* xtree.h: an owned XML element tree built with libxml2, for parse and format */
+/* xtree.h: an owned XML element tree built with libxml2 (parse, format) */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* test-domainapi.c: domain model API: defaults, flags, copy, devices, metadata */
+/* test-domainapi.c: domain model API: defaults, flags, copy, devices */
 #include "conf/domain.h"
 #include "error.h"
 #include "uuid.h"

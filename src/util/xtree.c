@@ -4,6 +4,7 @@
 #include "error.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,14 @@ xtreeFromXml(xmlNodePtr xn)
     return node;
 }
 
+static pthread_once_t xtreeOnce = PTHREAD_ONCE_INIT;
+
+static void
+xtreeInit(void)
+{
+    xmlInitParser();
+}
+
 XNode *
 xtreeParse(const char *xml, int errdomain)
 {
@@ -122,6 +131,7 @@ xtreeParse(const char *xml, int errdomain)
                     "malformed XML: no document given");
         return NULL;
     }
+    pthread_once(&xtreeOnce, xtreeInit);
     ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         errorReport(errdomain, VIR_ERR_NO_MEMORY, __func__,

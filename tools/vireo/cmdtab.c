@@ -298,6 +298,18 @@ cmdtabSpecs(const Cmd *cmd, const CmdOpt **specs)
     return n;
 }
 
+/* Print NAME, with its dashes escaped for roff when ROFF. */
+static void
+cmdtabName(FILE *fp, const char *name, bool roff)
+{
+    for (; *name; name++) {
+        if (*name == '-' && roff)
+            fputs("\\-", fp);
+        else
+            fputc(*name, fp);
+    }
+}
+
 static void
 cmdtabSynopsis(FILE *fp, const Cmd *cmd, bool roff)
 {
@@ -315,7 +327,9 @@ cmdtabSynopsis(FILE *fp, const Cmd *cmd, bool roff)
 
         if (o->flags & OPT_POSITIONAL)
             continue;
-        fprintf(fp, " [%s%s%s%s", b, dash, o->name, r);
+        fprintf(fp, " [%s%s", b, dash);
+        cmdtabName(fp, o->name, roff);
+        fputs(r, fp);
         if (o->type != OPT_BOOL)
             fprintf(fp, " %s%s%s", i, o->metavar, r);
         fputc(']', fp);
@@ -332,18 +346,50 @@ cmdtabSynopsis(FILE *fp, const Cmd *cmd, bool roff)
     }
 }
 
+/* Print TEXT wrapped at 78 columns. The cursor is at column COL (0: start
+ * of a line); lines after the first are indented by INDENT. */
+static void
+cmdtabWrap(FILE *fp, const char *text, int col, int indent)
+{
+    bool first = true;
+
+    while (*text) {
+        size_t len = strcspn(text, " ");
+
+        if (!first && col + 1 + (int)len > 78) {
+            fprintf(fp, "\n%*s", indent, "");
+            col = indent;
+            first = true;
+        }
+        if (first && col == 0)
+            col = fprintf(fp, "%*s", indent, "");
+        col += fprintf(fp, "%s%.*s", first ? "" : " ", (int)len, text);
+        first = false;
+        text += len;
+        text += strspn(text, " ");
+    }
+    fputc('\n', fp);
+}
+
 /* Print "usage: vireo ..." for CMD, or the general usage if CMD is NULL. */
 void
 cmdtabUsage(FILE *fp, const Cmd *cmd)
 {
+    char *synopsis = NULL;
+    size_t len = 0;
+    FILE *mem;
+
     if (!cmd) {
         fprintf(fp, "usage: vireo [-c URI] [-r] [-q] COMMAND [ARGS...] "
                 "[';' COMMAND [ARGS...]]...\n");
         return;
     }
-    fprintf(fp, "usage: vireo ");
-    cmdtabSynopsis(fp, cmd, false);
-    fputc('\n', fp);
+    if (!(mem = open_memstream(&synopsis, &len)))
+        abort();
+    cmdtabSynopsis(mem, cmd, false);
+    fclose(mem);
+    cmdtabWrap(fp, synopsis, fprintf(fp, "usage: vireo "), 13);
+    free(synopsis);
 }
 
 static int
@@ -475,41 +521,25 @@ cmdtabInt(const Ctx *ctx, const char *name, int *value)
     return 1;
 }
 
-/* Print TEXT wrapped at 78 columns, each line indented by INDENT. */
-static void
-cmdtabWrap(const char *text, int indent)
-{
-    int col = 0;
-
-    while (*text) {
-        size_t len = strcspn(text, " ");
-
-        if (col > 0 && col + 1 + (int)len > 78) {
-            putchar('\n');
-            col = 0;
-        }
-        if (col == 0)
-            col = printf("%*s%.*s", indent, "", (int)len, text);
-        else
-            col += printf(" %.*s", (int)len, text);
-        text += len;
-        text += strspn(text, " ");
-    }
-    if (col > 0)
-        putchar('\n');
-}
-
 static void
 cmdtabHelpCommand(const Cmd *cmd)
 {
     const CmdOpt *specs[CMD_MAX_OPTS];
     size_t n = cmdtabSpecs(cmd, specs);
+    char *synopsis = NULL;
+    size_t len = 0;
+    FILE *fp;
 
-    printf("NAME\n    %s - %s\n\nSYNOPSIS\n    vireo ", cmd->name,
-           cmd->summary);
-    cmdtabSynopsis(stdout, cmd, false);
-    printf("\n\nDESCRIPTION\n");
-    cmdtabWrap(cmd->desc, 4);
+    if (!(fp = open_memstream(&synopsis, &len)))
+        abort();
+    cmdtabSynopsis(fp, cmd, false);
+    fclose(fp);
+
+    printf("NAME\n    %s - %s\n\nSYNOPSIS\n", cmd->name, cmd->summary);
+    cmdtabWrap(stdout, synopsis, printf("    vireo "), 10);
+    free(synopsis);
+    printf("\nDESCRIPTION\n");
+    cmdtabWrap(stdout, cmd->desc, 0, 4);
     if (n == 0)
         return;
     printf("\nOPTIONS\n");
@@ -523,7 +553,7 @@ cmdtabHelpCommand(const Cmd *cmd)
         else
             snprintf(left, sizeof(left), "--%s %s", specs[k]->name,
                      specs[k]->metavar);
-        printf("    %-24s %s\n", left, specs[k]->help);
+        cmdtabWrap(stdout, specs[k]->help, printf("    %-24s ", left), 29);
     }
 }
 
@@ -740,20 +770,27 @@ cmdtabMan(Ctx *ctx)
             printf("\n");
             cmdtabRoff(c->desc);
             printf("\n");
+            if (n > 0)
+                printf(".RS\n");
             for (size_t k = 0; k < n; k++) {
                 const CmdOpt *o = specs[k];
 
-                printf(".RS\n.TP\n");
-                if (o->flags & OPT_POSITIONAL)
-                    printf("\\fI%s\\fR\n", o->metavar);
-                else if (o->type == OPT_BOOL)
-                    printf("\\fB\\-\\-%s\\fR\n", o->name);
-                else
-                    printf("\\fB\\-\\-%s\\fR \\fI%s\\fR\n", o->name,
-                           o->metavar);
+                printf(".TP\n");
+                if (o->flags & OPT_POSITIONAL) {
+                    printf("\\fI%s\\fR", o->metavar);
+                } else {
+                    printf("\\fB\\-\\-");
+                    cmdtabName(stdout, o->name, true);
+                    printf("\\fR");
+                    if (o->type != OPT_BOOL)
+                        printf(" \\fI%s\\fR", o->metavar);
+                }
+                printf("\n");
                 cmdtabRoff(o->help);
-                printf("\n.RE\n");
+                printf("\n");
             }
+            if (n > 0)
+                printf(".RE\n");
         }
     }
     return EXIT_OK;

@@ -107,9 +107,8 @@ run_case() {
     fi
     case " $* " in
         *" --json "*)
-            if [ "$want" = 0 ] &&
-               ! /usr/bin/python3 -m json.tool "$out" >/dev/null 2>"$scratch/diff"
-            then
+            if [ "$want" = 0 ] && ! /usr/bin/python3 -m json.tool \
+                    "$out" >/dev/null 2>"$scratch/diff"; then
                 notok "$name" "stdout is not valid JSON" "$scratch/diff"
                 return
             fi ;;

@@ -415,6 +415,43 @@ cmdtabIsInt(const char *s)
     return v >= 0 && v <= 0x7fffffff;
 }
 
+/* Take the option ARGV[*A] (and its value, from the next word if it is not
+ * given with '='). Returns -1 after a usage error. */
+static int
+cmdtabParseOption(Ctx *ctx, char **argv, size_t argc, size_t *a)
+{
+    const Cmd *cmd = ctx->cmd;
+    const char *arg = argv[*a];
+    const char *eq;
+    int k;
+
+    if (arg[1] != '-')
+        return errorsUsage(cmd, "unknown option '%s'", arg);
+    eq = strchr(arg + 2, '=');
+    k = cmdtabSpecIndex(ctx, arg + 2,
+                        eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+    if (k < 0)
+        return errorsUsage(cmd, "unknown option '%.*s'",
+                           eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+    if (ctx->values[k])
+        return errorsUsage(cmd, "option '--%s' given twice",
+                           ctx->specs[k]->name);
+    if (ctx->specs[k]->type == OPT_BOOL) {
+        if (eq)
+            return errorsUsage(cmd, "option '--%s' takes no value",
+                               ctx->specs[k]->name);
+        ctx->values[k] = "";
+    } else if (eq) {
+        ctx->values[k] = eq + 1;
+    } else if (*a + 1 < argc) {
+        ctx->values[k] = argv[++*a];
+    } else {
+        return errorsUsage(cmd, "option '--%s' needs a value",
+                           ctx->specs[k]->name);
+    }
+    return 0;
+}
+
 /* Fill CTX's option values for CMD from its ARGC words ARGV (the command
  * name excluded). Reports a usage error and returns -1 on a bad line. */
 int
@@ -428,7 +465,6 @@ cmdtabParse(Ctx *ctx, const Cmd *cmd, char **argv, size_t argc)
 
     for (size_t a = 0; a < argc; a++) {
         const char *arg = argv[a];
-        const char *eq;
         int k;
 
         if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -446,30 +482,8 @@ cmdtabParse(Ctx *ctx, const Cmd *cmd, char **argv, size_t argc)
             dashdash = true;
             continue;
         }
-        if (arg[1] != '-')
-            return errorsUsage(cmd, "unknown option '%s'", arg);
-        eq = strchr(arg + 2, '=');
-        k = cmdtabSpecIndex(ctx, arg + 2,
-                            eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
-        if (k < 0)
-            return errorsUsage(cmd, "unknown option '%.*s'",
-                               eq ? (int)(eq - arg) : (int)strlen(arg), arg);
-        if (ctx->values[k])
-            return errorsUsage(cmd, "option '--%s' given twice",
-                               ctx->specs[k]->name);
-        if (ctx->specs[k]->type == OPT_BOOL) {
-            if (eq)
-                return errorsUsage(cmd, "option '--%s' takes no value",
-                                   ctx->specs[k]->name);
-            ctx->values[k] = "";
-        } else if (eq) {
-            ctx->values[k] = eq + 1;
-        } else if (a + 1 < argc) {
-            ctx->values[k] = argv[++a];
-        } else {
-            return errorsUsage(cmd, "option '--%s' needs a value",
-                               ctx->specs[k]->name);
-        }
+        if (cmdtabParseOption(ctx, argv, argc, &a) < 0)
+            return -1;
     }
 
     for (size_t k = 0; k < ctx->nspecs; k++) {
@@ -650,6 +664,27 @@ cmdtabCompleteDomains(Ctx *ctx)
     free(doms);
 }
 
+static void
+cmdtabCompleteCommands(void)
+{
+    for (const Cmd *c = cmdtabCommands; c->name; c++) {
+        if (!(c->flags & CMD_HIDDEN))
+            printf("%s\n", c->name);
+    }
+}
+
+/* Candidates for the value of option O. */
+static void
+cmdtabCompleteValue(Ctx *ctx, const CmdOpt *o)
+{
+    if (strcmp(o->name, "domain") == 0)
+        cmdtabCompleteDomains(ctx);
+    else if (strcmp(o->name, "command") == 0)
+        cmdtabCompleteCommands();
+    else if (o->metavar && strcmp(o->metavar, "FILE") == 0)
+        printf("@file\n");
+}
+
 /* The bash completion's helper: given the words typed so far, the last
  * being the one to complete (possibly empty), print the candidates one a
  * line. "@file" asks the shell to complete a file name. */
@@ -664,10 +699,7 @@ cmdtabComplete(Ctx *ctx)
         ctx->nwords--;
     }
     if (ctx->nwords <= 1) {
-        for (const Cmd *c = cmdtabCommands; c->name; c++) {
-            if (!(c->flags & CMD_HIDDEN))
-                printf("%s\n", c->name);
-        }
+        cmdtabCompleteCommands();
         return EXIT_OK;
     }
     if (!(cmd = cmdtabFind(ctx->words[0])) || (cmd->flags & CMD_HIDDEN))
@@ -681,55 +713,28 @@ cmdtabComplete(Ctx *ctx)
         int k = cmdtabSpecIndex(ctx, prev, strlen(prev));
 
         if (k >= 0 && ctx->specs[k]->type != OPT_BOOL) {
-            if (strcmp(ctx->specs[k]->name, "domain") == 0)
-                cmdtabCompleteDomains(ctx);
-            else if (strcmp(ctx->specs[k]->metavar, "FILE") == 0)
-                printf("@file\n");
-            else if (strcmp(ctx->specs[k]->name, "command") == 0)
-                goto commands;
+            cmdtabCompleteValue(ctx, ctx->specs[k]);
             return EXIT_OK;
         }
     }
 
     pos = cmdtabPositionals(ctx, last);
-    if (ctx->words[last][0] == '-') {
-        size_t skip = pos;
-
-        for (size_t k = 0; k < ctx->nspecs; k++) {
-            const CmdOpt *o = ctx->specs[k];
-
-            /* a positional already given needs no --name */
-            if ((o->flags & OPT_POSITIONAL) && skip > 0) {
-                skip--;
-                continue;
-            }
-            if (!cmdtabWordUsed(ctx, last, o->name))
-                printf("--%s\n", o->name);
-        }
-        return EXIT_OK;
-    }
-
     for (size_t k = 0; k < ctx->nspecs; k++) {
         const CmdOpt *o = ctx->specs[k];
+        bool given = cmdtabWordUsed(ctx, last, o->name);
 
-        if (!(o->flags & OPT_POSITIONAL) || cmdtabWordUsed(ctx, last, o->name))
+        /* a positional already given, or given by --name, is done with */
+        if ((o->flags & OPT_POSITIONAL) && !given && pos > 0) {
+            pos--;
             continue;
-        if (pos-- > 0)
-            continue;
-        if (strcmp(o->name, "domain") == 0)
-            cmdtabCompleteDomains(ctx);
-        else if (strcmp(o->metavar, "FILE") == 0)
-            printf("@file\n");
-        else if (strcmp(o->name, "command") == 0)
-            goto commands;
-        break;
-    }
-    return EXIT_OK;
-
- commands:
-    for (const Cmd *c = cmdtabCommands; c->name; c++) {
-        if (!(c->flags & CMD_HIDDEN))
-            printf("%s\n", c->name);
+        }
+        if (ctx->words[last][0] == '-') {
+            if (!given)
+                printf("--%s\n", o->name);
+        } else if ((o->flags & OPT_POSITIONAL) && !given) {
+            cmdtabCompleteValue(ctx, o);
+            break;
+        }
     }
     return EXIT_OK;
 }

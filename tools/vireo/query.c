@@ -140,6 +140,20 @@ queryListBrief(const Ctx *ctx, virDomainPtr dom)
     putchar('\n');
 }
 
+static void
+queryListRow(OutputTable *table, virDomainPtr dom, int state)
+{
+    char id[16] = "-";
+    const char *row[3];
+
+    if (virDomainGetID(dom) != (unsigned int)-1)
+        snprintf(id, sizeof(id), "%u", virDomainGetID(dom));
+    row[0] = id;
+    row[1] = virDomainGetName(dom);
+    row[2] = stateName(state);
+    outputTableAdd(table, row);
+}
+
 int
 queryList(Ctx *ctx)
 {
@@ -170,8 +184,6 @@ queryList(Ctx *ctx)
 
     for (int i = 0; i < n; i++) {
         int state, reason;
-        char id[16] = "-";
-        const char *row[3];
 
         if (virDomainGetState(doms[i], &state, &reason, 0) < 0) {
             /* it may have gone since the list was taken */
@@ -180,19 +192,13 @@ queryList(Ctx *ctx)
             errorsReport();
             goto cleanup;
         }
-        if (array) {
+        if (array)
             json_object_array_add(array,
                                   queryListEntry(doms[i], state, reason));
-        } else if (brief) {
+        else if (brief)
             queryListBrief(ctx, doms[i]);
-        } else {
-            if (virDomainGetID(doms[i]) != (unsigned int)-1)
-                snprintf(id, sizeof(id), "%u", virDomainGetID(doms[i]));
-            row[0] = id;
-            row[1] = virDomainGetName(doms[i]);
-            row[2] = stateName(state);
-            outputTableAdd(table, row);
-        }
+        else
+            queryListRow(table, doms[i], state);
     }
 
     if (array) {
@@ -340,7 +346,8 @@ queryDominfoJSON(Ctx *ctx, const virDomainInfo *info, int reason,
                                   : NULL);
     json_object_object_add(obj, "max_memory_kib",
         info->maxMem == (unsigned long)-1 ? NULL
-                                          : json_object_new_uint64(info->maxMem));
+                                          : json_object_new_uint64(
+                                                info->maxMem));
     json_object_object_add(obj, "used_memory_kib",
                            json_object_new_uint64(info->memory));
     json_object_object_add(obj, "persistent", queryBoolJSON(x->persistent));

@@ -169,8 +169,6 @@ consoleAttach(virDomainPtr dom, const char *devname, unsigned int flags)
         struct termios t = saved;
 
         cfmakeraw(&t);
-        /* keep output post-processing so our own messages stay readable */
-        t.c_oflag |= OPOST;
         raw = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
     }
 

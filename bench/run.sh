@@ -1,22 +1,31 @@
 #!/bin/bash
-# run.sh: the same client on the system's libvirt and on vireo, side by side.
-# Usage: bench/run.sh [BUILD_DIR] [N]
+# run.sh: the same python3-libvirt clients on the system's libvirt and on
+# vireo, side by side (only LD_LIBRARY_PATH differs). Writes bench/RESULTS.md.
+# Usage: bench/run.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}
-n=${2:-2000}
 here=$(cd "$(dirname "$0")" && pwd)
 lib=$(cd "$build/src" && pwd)
-sys=$(/usr/bin/python3 "$here/client.py" "$n")
-ours=$(LD_LIBRARY_PATH=$lib /usr/bin/python3 "$here/client.py" "$n")
-/usr/bin/python3 - "$sys" "$ours" <<'PY'
-import json, sys
-a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print("%-22s %14s %14s %8s" % ("measure", "libvirt 9.0", "vireo", "ratio"))
-for k in a:
-    if k == "library":
-        continue
-    ratio = a[k] / b[k] if b[k] else float("inf")
-    print("%-22s %14s %14s %7.1fx" % (k, a[k], b[k], ratio))
-print("(us = microseconds per call, lower is better; ratio = libvirt / vireo)")
-print("libraries: %s | %s" % (",".join(a["library"]), ",".join(b["library"])))
-PY
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+
+echo "bench: per-call latency (microseconds, lower is better)"
+$py "$here/client.py" 2000 >"$tmp/sys-calls.json"
+LD_LIBRARY_PATH=$lib $py "$here/client.py" 2000 >"$tmp/our-calls.json"
+echo "bench: bulk domain operations (ops/s, higher is better)"
+$py "$here/domains.py" 1000 10000 >"$tmp/sys-doms.json"
+LD_LIBRARY_PATH=$lib $py "$here/domains.py" 1000 10000 >"$tmp/our-doms.json"
+
+{
+    echo "# Benchmarks"
+    echo
+    echo "Run by \`make bench\` on $(date -u +%Y-%m-%d) ($(nproc) cores, $(uname -r))."
+    echo "Same client scripts, same run; only LD_LIBRARY_PATH differs."
+    echo
+    $py "$here/report.py" "Latency per call on test:///default (bench/client.py; us, lower is better)" \
+        "$tmp/sys-calls.json" "$tmp/our-calls.json"
+    $py "$here/report.py" "Bulk operations on test:///default (bench/domains.py; ops/s, higher is better)" \
+        "$tmp/sys-doms.json" "$tmp/our-doms.json"
+} >"$here/RESULTS.md"
+cat "$here/RESULTS.md"

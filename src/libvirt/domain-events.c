@@ -418,6 +418,29 @@ eventsRemove(virConnectPtr conn, int id,
     return 0;
 }
 
+/* The checks every legacy call and DeregisterAny start with: a valid
+ * connection and, when NEEDCB, a callback. Reports and returns -1. */
+static int
+eventsEntryCheck(virConnectPtr conn, bool needcb, const void *cb,
+                 const char *func)
+{
+    if (objectCheck(conn, OBJ_CONNECT, func) < 0)
+        return -1;
+    if (needcb && !cb) {
+        entryBadArg(func, "cb");
+        return -1;
+    }
+    return 0;
+}
+
+/* The failure exit of those calls. */
+static int
+eventsEntryFail(virConnectPtr conn, const char *func)
+{
+    entryFail(objectIsValid(conn, OBJ_CONNECT) ? conn : NULL, func);
+    return -1;
+}
+
 int
 virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
                                  int eventID,
@@ -427,7 +450,7 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
     int ret = -1;
 
     ENTRY_START();
-    if (objectCheck(conn, OBJ_CONNECT, __func__) < 0)
+    if (eventsEntryCheck(conn, true, cb, __func__) < 0)
         goto cleanup;
     if (dom && (objectCheck(dom, OBJ_DOMAIN, __func__) < 0))
         goto cleanup;
@@ -440,32 +463,24 @@ virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom,
                     "unknown domain event id %d", eventID);
         goto cleanup;
     }
-    if (!cb) {
-        entryBadArg(__func__, "cb");
-        goto cleanup;
-    }
     ret = eventsAdd(conn, dom, eventID, false, cb, opaque, freecb);
 
  cleanup:
-    if (ret < 0)
-        entryFail(objectIsValid(conn, OBJ_CONNECT) ? conn : NULL, __func__);
-    return ret;
+    return ret < 0 ? eventsEntryFail(conn, __func__) : ret;
 }
 
 int
 virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
     ENTRY_START();
-    if (objectCheck(conn, OBJ_CONNECT, __func__) < 0) {
-        entryFail(NULL, __func__);
-        return -1;
+    if (eventsEntryCheck(conn, false, NULL, __func__) < 0)
+        return eventsEntryFail(conn, __func__);
+    if (callbackID <= 0) {
+        entryBadArg(__func__, "callbackID");
+        return eventsEntryFail(conn, __func__);
     }
-    if (callbackID <= 0 || eventsRemove(conn, callbackID, NULL) < 0) {
-        if (callbackID <= 0)
-            entryBadArg(__func__, "callbackID");
-        entryFail(conn, __func__);
-        return -1;
-    }
+    if (eventsRemove(conn, callbackID, NULL) < 0)
+        return eventsEntryFail(conn, __func__);
     return 0;
 }
 
@@ -475,20 +490,10 @@ virConnectDomainEventRegister(virConnectPtr conn,
                               void *opaque, virFreeCallback freecb)
 {
     ENTRY_START();
-    if (objectCheck(conn, OBJ_CONNECT, __func__) < 0) {
-        entryFail(NULL, __func__);
-        return -1;
-    }
-    if (!cb) {
-        entryBadArg(__func__, "cb");
-        entryFail(conn, __func__);
-        return -1;
-    }
-    if (eventsAdd(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
-                  VIR_DOMAIN_EVENT_CALLBACK(cb), opaque, freecb) < 0) {
-        entryFail(conn, __func__);
-        return -1;
-    }
+    if (eventsEntryCheck(conn, true, cb, __func__) < 0 ||
+        eventsAdd(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
+                  VIR_DOMAIN_EVENT_CALLBACK(cb), opaque, freecb) < 0)
+        return eventsEntryFail(conn, __func__);
     return 0;
 }
 
@@ -497,18 +502,8 @@ virConnectDomainEventDeregister(virConnectPtr conn,
                                 virConnectDomainEventCallback cb)
 {
     ENTRY_START();
-    if (objectCheck(conn, OBJ_CONNECT, __func__) < 0) {
-        entryFail(NULL, __func__);
-        return -1;
-    }
-    if (!cb) {
-        entryBadArg(__func__, "cb");
-        entryFail(conn, __func__);
-        return -1;
-    }
-    if (eventsRemove(conn, 0, VIR_DOMAIN_EVENT_CALLBACK(cb)) < 0) {
-        entryFail(conn, __func__);
-        return -1;
-    }
+    if (eventsEntryCheck(conn, true, cb, __func__) < 0 ||
+        eventsRemove(conn, 0, VIR_DOMAIN_EVENT_CALLBACK(cb)) < 0)
+        return eventsEntryFail(conn, __func__);
     return 0;
 }

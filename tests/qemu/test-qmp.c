@@ -1180,7 +1180,8 @@ runQueryBlock(Qmp *mon, bool check)
         if (n == 2) {
             TAP_OK(b[0].inserted && !b[0].removable && !b[0].hasTray &&
                    b[0].readOnly == false, "query-block disk");
-            TAP_STR(b[0].qdev, "/machine/peripheral/virtio-disk0/virtio-backend",
+            TAP_STR(b[0].qdev,
+                    "/machine/peripheral/virtio-disk0/virtio-backend",
                     "query-block qdev");
             TAP_STR(b[0].nodeName, "vda-format", "query-block node-name");
             TAP_STR(b[0].file, "/tmp/vda.qcow2", "query-block file");

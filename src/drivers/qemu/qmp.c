@@ -491,6 +491,53 @@ qmpIsDead(Qmp *mon)
     return dead;
 }
 
+/* Read the value for a key of type T from AP into *VAL (NULL: skipped).
+ * Returns -1 for an unknown type. */
+static int
+qmpArgValue(char t, va_list *ap, json_object **val)
+{
+    const char *s;
+    long long ll;
+    unsigned long long ull;
+    int i;
+
+    *val = NULL;
+    switch (t) {
+    case 's':
+    case 'S':
+        if ((s = va_arg(*ap, const char *)))
+            *val = json_object_new_string(s);
+        return 0;
+    case 'i':
+        *val = json_object_new_int(va_arg(*ap, int));
+        return 0;
+    case 'I':
+        *val = json_object_new_int64(va_arg(*ap, long long));
+        return 0;
+    case 'n':
+        if ((ll = va_arg(*ap, long long)) >= 0)
+            *val = json_object_new_int64(ll);
+        return 0;
+    case 'U':
+    case 'Z':
+        ull = va_arg(*ap, unsigned long long);
+        if (ull != 0 || t == 'U')
+            *val = json_object_new_uint64(ull);
+        return 0;
+    case 'b':
+    case 'B':
+        i = va_arg(*ap, int);
+        if (i >= 0 || t == 'b')
+            *val = json_object_new_boolean(i != 0);
+        return 0;
+    case 'j':
+    case 'J':
+        *val = va_arg(*ap, json_object *);
+        return 0;
+    }
+    return -1;
+}
+
 json_object *
 qmpCommandNew(const char *name, ...)
 {
@@ -502,14 +549,10 @@ qmpCommandNew(const char *name, ...)
 
     va_start(ap, name);
     while ((key = va_arg(ap, const char *))) {
-        const char *field = key + 2;
         json_object *val = NULL;
-        const char *s;
-        long long ll;
-        unsigned long long ull;
-        int i;
 
-        if (key[0] == '\0' || key[1] != ':' || key[2] == '\0') {
+        if (key[0] == '\0' || key[1] != ':' || key[2] == '\0' ||
+            qmpArgValue(key[0], &ap, &val) < 0) {
             /* the value's type is unknown: nothing after it can be read */
             reportError(VIR_ERR_INTERNAL_ERROR,
                         "bad argument key '%s' for QEMU command '%s'",
@@ -517,56 +560,16 @@ qmpCommandNew(const char *name, ...)
             bad = true;
             break;
         }
-        switch (key[0]) {
-        case 's':
-        case 'S':
-            if ((s = va_arg(ap, const char *)))
-                val = json_object_new_string(s);
-            break;
-        case 'i':
-            val = json_object_new_int(va_arg(ap, int));
-            break;
-        case 'I':
-            val = json_object_new_int64(va_arg(ap, long long));
-            break;
-        case 'n':
-            if ((ll = va_arg(ap, long long)) >= 0)
-                val = json_object_new_int64(ll);
-            break;
-        case 'U':
-        case 'Z':
-            ull = va_arg(ap, unsigned long long);
-            if (ull != 0 || key[0] == 'U')
-                val = json_object_new_uint64(ull);
-            break;
-        case 'b':
-        case 'B':
-            i = va_arg(ap, int);
-            if (i >= 0 || key[0] == 'b')
-                val = json_object_new_boolean(i != 0);
-            break;
-        case 'j':
-        case 'J':
-            val = va_arg(ap, json_object *);
-            break;
-        default:
-            reportError(VIR_ERR_INTERNAL_ERROR,
-                        "bad argument key '%s' for QEMU command '%s'",
-                        key, name);
-            bad = true;
-            goto done;
-        }
         if (!val && (key[0] == 's' || key[0] == 'j')) {
             if (!bad)
                 reportError(VIR_ERR_INTERNAL_ERROR,
                             "missing value of '%s' for QEMU command '%s'",
-                            field, name);
+                            key + 2, name);
             bad = true;
         }
         if (val)
-            json_object_object_add(args, field, val);
+            json_object_object_add(args, key + 2, val);
     }
- done:
     va_end(ap);
     if (bad) {
         json_object_put(args);
@@ -700,18 +703,107 @@ qmpUnlinkPending(Qmp *mon, QmpPending *p)
     }
 }
 
+/* Register P as waiting; fails if MON cannot take commands now. */
+static int
+qmpPendingAdd(Qmp *mon, QmpPending *p)
+{
+    int ret = -1;
+
+    pthread_mutex_lock(&mon->lock);
+    if (mon->threadStarted && pthread_equal(pthread_self(), mon->thread)) {
+        reportError(VIR_ERR_INTERNAL_ERROR,
+                    "QEMU command '%s' run from the monitor's event callback",
+                    p->name);
+    } else if (mon->dead) {
+        reportError(VIR_ERR_OPERATION_FAILED, "QEMU monitor is closed: %s",
+                    mon->deadReason);
+    } else {
+        p->id = mon->nextId++;
+        p->next = mon->pending;
+        mon->pending = p;
+        mon->users++;
+        ret = 0;
+    }
+    pthread_mutex_unlock(&mon->lock);
+    return ret;
+}
+
+static void
+qmpPendingTimeout(QmpPending *p, int timeoutMs)
+{
+    p->done = true;
+    p->errCode = VIR_ERR_OPERATION_TIMEOUT;
+    p->errMsg = allocPrintf("QEMU monitor command '%s' timed out after %d ms",
+                            p->name, timeoutMs);
+}
+
+/* Put CMD on the wire with P's id (and FD); a failure is recorded in P. */
+static void
+qmpSend(Qmp *mon, QmpPending *p, json_object *cmd, int fd,
+        long long deadline, int timeoutMs)
+{
+    const char *json = json_object_to_json_string_ext(cmd, QMP_JSON_FLAGS);
+    size_t len = strlen(json);
+    char *wire;
+    size_t sent;
+    int err = 0;
+
+    /* splice the id in before the closing brace of the command object */
+    wire = allocPrintf("%.*s,\"id\":%lld}\r\n", (int)len - 1, json, p->id);
+    len = strlen(wire);
+    if (qmpCommandIsSecret(cmd))
+        logDebug("qmp", "mon=%p send: {\"execute\":\"%s\",...} id=%lld%s",
+                 (void *)mon, p->name, p->id, fd >= 0 ? " with fd" : "");
+    else
+        logDebug("qmp", "mon=%p send%s: %.*s", (void *)mon,
+                 fd >= 0 ? " with fd" : "", (int)len - 2, wire);
+
+    pthread_mutex_lock(&mon->writeLock);
+    sent = qmpWrite(mon, wire, len, fd, deadline, &err);
+    pthread_mutex_unlock(&mon->writeLock);
+    free(wire);
+    if (sent == len)
+        return;
+
+    pthread_mutex_lock(&mon->lock);
+    if (sent > 0 || err != ETIMEDOUT) {
+        /* a torn command leaves the stream unusable */
+        char *why = err == ETIMEDOUT ? allocStrdup("write timed out")
+            : allocPrintf("write error: %s", strerror(err));
+
+        qmpMarkDeadLocked(mon, VIR_ERR_OPERATION_FAILED, why);
+        free(why);
+    }
+    if (!p->done)
+        qmpPendingTimeout(p, timeoutMs);
+    pthread_mutex_unlock(&mon->lock);
+}
+
+/* Wait for P's reply until DEADLINE, then unregister P. */
+static void
+qmpWaitReply(Qmp *mon, QmpPending *p, long long deadline, int timeoutMs)
+{
+    struct timespec ts;
+
+    qmpDeadline(&ts, deadline);
+    pthread_mutex_lock(&mon->lock);
+    while (!p->done) {
+        if (pthread_cond_timedwait(&mon->cond, &mon->lock, &ts) == ETIMEDOUT &&
+            !p->done)
+            qmpPendingTimeout(p, timeoutMs);
+    }
+    qmpUnlinkPending(mon, p);
+    mon->users--;
+    pthread_cond_broadcast(&mon->cond);
+    pthread_mutex_unlock(&mon->lock);
+}
+
 int
 qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
                     json_object **reply, int timeoutMs)
 {
     QmpPending p = { 0 };
-    const char *json;
-    char *wire = NULL;
-    size_t len;
-    size_t sent;
     long long deadline;
-    struct timespec ts;
-    int err = 0;
     int ret = -1;
 
     if (reply)
@@ -722,78 +814,17 @@ qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
         return -1;
     }
     p.name = qmpCommandName(cmd);
-
-    pthread_mutex_lock(&mon->lock);
-    if (mon->threadStarted && pthread_equal(pthread_self(), mon->thread)) {
-        pthread_mutex_unlock(&mon->lock);
-        reportError(VIR_ERR_INTERNAL_ERROR,
-                    "QEMU command '%s' run from the monitor's event callback",
-                    p.name);
-        return -1;
-    }
-    if (mon->dead) {
-        reportError(VIR_ERR_OPERATION_FAILED, "QEMU monitor is closed: %s",
-                    mon->deadReason);
-        pthread_mutex_unlock(&mon->lock);
-        return -1;
-    }
-    if (timeoutMs <= 0)
+    if (timeoutMs <= 0) {
+        pthread_mutex_lock(&mon->lock);
         timeoutMs = mon->timeoutMs;
-    p.id = mon->nextId++;
-    p.next = mon->pending;
-    mon->pending = &p;
-    mon->users++;
-    pthread_mutex_unlock(&mon->lock);
-
-    /* splice the id in before the closing brace of the command object */
-    json = json_object_to_json_string_ext(cmd, QMP_JSON_FLAGS);
-    len = strlen(json);
-    wire = allocPrintf("%.*s,\"id\":%lld}\r\n", (int)len - 1, json, p.id);
-    len = strlen(wire);
-    if (qmpCommandIsSecret(cmd))
-        logDebug("qmp", "mon=%p send: {\"execute\":\"%s\",...} id=%lld%s",
-                 (void *)mon, p.name, p.id, fd >= 0 ? " with fd" : "");
-    else
-        logDebug("qmp", "mon=%p send%s: %.*s", (void *)mon,
-                 fd >= 0 ? " with fd" : "", (int)len - 2, wire);
+        pthread_mutex_unlock(&mon->lock);
+    }
+    if (qmpPendingAdd(mon, &p) < 0)
+        return -1;
 
     deadline = qmpNowMs() + timeoutMs;
-    pthread_mutex_lock(&mon->writeLock);
-    sent = qmpWrite(mon, wire, len, fd, deadline, &err);
-    pthread_mutex_unlock(&mon->writeLock);
-
-    pthread_mutex_lock(&mon->lock);
-    if (sent < len) {
-        if (sent > 0 || err != ETIMEDOUT) {
-            /* a torn command leaves the stream unusable */
-            char *why = err == ETIMEDOUT ? allocStrdup("write timed out")
-                : allocPrintf("write error: %s", strerror(err));
-
-            qmpMarkDeadLocked(mon, VIR_ERR_OPERATION_FAILED, why);
-            free(why);
-        }
-        if (!p.done) {
-            p.done = true;
-            p.errCode = VIR_ERR_OPERATION_TIMEOUT;
-            p.errMsg = allocPrintf("QEMU monitor command '%s' timed out "
-                                   "after %d ms", p.name, timeoutMs);
-        }
-    }
-    qmpDeadline(&ts, deadline);
-    while (!p.done) {
-        if (pthread_cond_timedwait(&mon->cond, &mon->lock, &ts) == ETIMEDOUT &&
-            !p.done) {
-            p.done = true;
-            p.errCode = VIR_ERR_OPERATION_TIMEOUT;
-            p.errMsg = allocPrintf("QEMU monitor command '%s' timed out "
-                                   "after %d ms", p.name, timeoutMs);
-        }
-    }
-    qmpUnlinkPending(mon, &p);
-    mon->users--;
-    pthread_cond_broadcast(&mon->cond);
-    pthread_mutex_unlock(&mon->lock);
-
+    qmpSend(mon, &p, cmd, fd, deadline, timeoutMs);
+    qmpWaitReply(mon, &p, deadline, timeoutMs);
     if (qmpCheckReply(&p) < 0)
         goto cleanup;
     if (reply) {
@@ -805,7 +836,6 @@ qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
  cleanup:
     json_object_put(p.reply);
     free(p.errMsg);
-    free(wire);
     return ret;
 }
 

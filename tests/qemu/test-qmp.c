@@ -92,6 +92,7 @@ static void
 onEvent(Qmp *mon, const QmpEvent *ev, void *opaque)
 {
     EventLog *log = opaque;
+    json_object *copy = NULL;
 
     if (log->tryCommand && strcmp(ev->name, "STOP") == 0) {
         json_object *cmd = qmpCommandNew("cont", NULL);
@@ -100,14 +101,18 @@ onEvent(Qmp *mon, const QmpEvent *ev, void *opaque)
         log->commandCode = errorLast()->code;
         json_object_put(cmd);
     }
+    /* LOG may be gone once the lock is released: close first */
+    if (log->closeOnEof && strcmp(ev->name, QMP_EVENT_EOF) == 0)
+        qmpClose(mon);
+    /* json-c reference counts are not atomic: keep our own copy */
+    if (json_object_deep_copy(ev->raw, &copy, NULL) < 0)
+        abort();
     pthread_mutex_lock(&log->lock);
-    json_object_array_add(log->events, json_object_get(ev->raw));
+    json_object_array_add(log->events, copy);
     if (strcmp(ev->name, QMP_EVENT_EOF) == 0)
         log->eofs++;
     pthread_cond_broadcast(&log->cond);
     pthread_mutex_unlock(&log->lock);
-    if (log->closeOnEof && strcmp(ev->name, QMP_EVENT_EOF) == 0)
-        qmpClose(mon);
 }
 
 /* Wait until LOG holds at least N events. */

@@ -131,23 +131,30 @@ qmpEmitEvent(Qmp *mon, json_object *raw)
         mon->cb(mon, &ev, mon->opaque);
 }
 
-/* Route one message from QEMU: greeting, event, or a reply to a waiter. */
+/* Route one message from QEMU: greeting, event, or a reply to a waiter.
+ * Takes ownership of MSG. json-c reference counts are not atomic, so MSG is
+ * handed over whole, never shared between threads. */
 static int
 qmpDispatch(Qmp *mon, json_object *msg)
 {
     json_object *id;
     QmpPending *p;
 
-    if (!json_object_is_type(msg, json_type_object))
+    if (!json_object_is_type(msg, json_type_object)) {
+        json_object_put(msg);
         return -1;
+    }
     if (json_object_object_get_ex(msg, "event", NULL)) {
         qmpEmitEvent(mon, msg);
+        json_object_put(msg);
         return 0;
     }
     pthread_mutex_lock(&mon->lock);
     if (json_object_object_get_ex(msg, "QMP", NULL)) {
-        if (!mon->greeting)
-            mon->greeting = json_object_get(msg);
+        if (!mon->greeting) {
+            mon->greeting = msg;
+            msg = NULL;
+        }
         pthread_cond_broadcast(&mon->cond);
     } else if (json_object_object_get_ex(msg, "id", &id) &&
                json_object_is_type(id, json_type_int)) {
@@ -158,7 +165,8 @@ qmpDispatch(Qmp *mon, json_object *msg)
                 break;
         }
         if (p) {
-            p->reply = json_object_get(msg);
+            p->reply = msg;
+            msg = NULL;
             p->done = true;
             pthread_cond_broadcast(&mon->cond);
         } else {
@@ -170,6 +178,7 @@ qmpDispatch(Qmp *mon, json_object *msg)
                  (void *)mon);
     }
     pthread_mutex_unlock(&mon->lock);
+    json_object_put(msg);
     return 0;
 }
 
@@ -196,7 +205,6 @@ qmpFeed(Qmp *mon, const char *buf, size_t len)
         logDebug("qmp", "mon=%p recv: %s", (void *)mon,
                  json_object_to_json_string_ext(msg, QMP_JSON_FLAGS));
         rc = msg ? qmpDispatch(mon, msg) : -1;
-        json_object_put(msg);
         if (rc < 0)
             return -1;
         if (used == 0 || used > len)

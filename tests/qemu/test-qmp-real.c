@@ -99,6 +99,10 @@ main(void)
     int micro = 0;
     char *package = NULL;
     struct timespec ts;
+    int pipefd[2];
+    int fdset = -1;
+    int qfd = -1;
+    int rc;
 
     signal(SIGPIPE, SIG_IGN);
     if (!qemu) {
@@ -136,6 +140,25 @@ main(void)
     TAP_OK(major >= 7, "QEMU %d.%d.%d (%s)", major, minor, micro,
            package ? package : "");
     free(package);
+
+    if (pipe(pipefd) == 0) {
+        TAP_INT(qmpGetfd(mon, "vireo-test", pipefd[1]), 0,
+                "getfd: QEMU takes a descriptor");
+        TAP_INT(qmpClosefd(mon, "vireo-test"), 0, "closefd");
+        TAP_INT(qmpAddFd(mon, pipefd[1], -1, "vireo", &fdset, &qfd), 0,
+                "add-fd");
+        TAP_OK(fdset >= 0 && qfd >= 0, "add-fd gives set %d fd %d",
+               fdset, qfd);
+        TAP_INT(qmpRemoveFd(mon, fdset, -1), 0, "remove-fd");
+        close(pipefd[0]);
+        close(pipefd[1]);
+    }
+    TAP_INT(qmpStop(mon), 0, "stop in prelaunch");
+    rc = qmpBlockResize(mon, "nosuchdrive", NULL, 1024);
+    TAP_OK(rc == -1 && errorLast()->code == VIR_ERR_OPERATION_FAILED &&
+           strstr(errorLast()->message, "QEMU command 'block_resize' failed"),
+           "QEMU's own error is reported: %s", errorLast()->message);
+    errorReset();
 
     TAP_INT(qmpCont(mon), 0, "cont");
     TAP_INT(qmpQueryStatus(mon, &running, &status), 0, "query-status again");

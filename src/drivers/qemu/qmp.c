@@ -76,6 +76,7 @@ qmpDeadline(struct timespec *ts, long long deadlineMs)
     ts->tv_nsec = (deadlineMs % 1000) * 1000000;
 }
 
+/* The command name of CMD (borrowed), "?" when it has none. */
 const char *
 qmpCommandName(json_object *cmd)
 {
@@ -384,6 +385,8 @@ qmpOpenFdDeadline(int fd, long long deadlineMs, int timeoutMs,
     return NULL;
 }
 
+/* Open a monitor on connected socket FD (owned on every path); NULL and
+ * an error on failure. */
 Qmp *
 qmpOpenFd(int fd, int timeoutMs, QmpEventFunc cb, void *opaque)
 {
@@ -393,6 +396,7 @@ qmpOpenFd(int fd, int timeoutMs, QmpEventFunc cb, void *opaque)
                              cb, opaque);
 }
 
+/* Connect to PATH (retrying until TIMEOUTMS), then as qmpOpenFd. */
 Qmp *
 qmpOpen(const char *path, int timeoutMs, QmpEventFunc cb, void *opaque)
 {
@@ -440,6 +444,8 @@ qmpOpen(const char *path, int timeoutMs, QmpEventFunc cb, void *opaque)
     return qmpOpenFdDeadline(fd, deadline, timeoutMs, cb, opaque);
 }
 
+/* Close and free MON; waits for the I/O thread and running commands,
+ * or leaves the freeing to the I/O thread when called from its callback. */
 void
 qmpClose(Qmp *mon)
 {
@@ -467,6 +473,7 @@ qmpClose(Qmp *mon)
     qmpFree(mon);
 }
 
+/* Set the default command timeout of MON (ignored unless > 0). */
 void
 qmpSetTimeout(Qmp *mon, int timeoutMs)
 {
@@ -477,6 +484,7 @@ qmpSetTimeout(Qmp *mon, int timeoutMs)
     pthread_mutex_unlock(&mon->lock);
 }
 
+/* QEMU's greeting, borrowed from MON. */
 json_object *
 qmpGetGreeting(Qmp *mon)
 {
@@ -488,6 +496,7 @@ qmpGetGreeting(Qmp *mon)
     return greeting;
 }
 
+/* Whether the connection of MON is gone. */
 bool
 qmpIsDead(Qmp *mon)
 {
@@ -546,6 +555,9 @@ qmpArgValue(char t, va_list *ap, json_object **val)
     return -1;
 }
 
+/* Build {"execute": NAME, "arguments": {...}} from typed key/value pairs
+ * (see qmp.h); j/J values are stolen. NULL and an internal error on a bad
+ * key or a missing required value. */
 json_object *
 qmpCommandNew(const char *name, ...)
 {
@@ -806,6 +818,8 @@ qmpWaitReply(Qmp *mon, QmpPending *p, long long deadline, int timeoutMs)
     pthread_mutex_unlock(&mon->lock);
 }
 
+/* Send CMD (borrowed) with FD (borrowed, -1 for none) and wait for its
+ * reply; *REPLY (optional) gets the whole reply. 0, or -1 with an error. */
 int
 qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
                     json_object **reply, int timeoutMs)
@@ -847,8 +861,10 @@ qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
     return ret;
 }
 
+/* qmpCommandRunWithFd without a descriptor. */
 int
-qmpCommandRun(Qmp *mon, json_object *cmd, json_object **reply, int timeoutMs)
+qmpCommandRun(Qmp *mon, json_object *cmd, json_object **reply,
+              int timeoutMs)
 {
     return qmpCommandRunWithFd(mon, cmd, -1, reply, timeoutMs);
 }
@@ -868,6 +884,8 @@ qmpTypeName(json_type type)
     return "?";
 }
 
+/* The "return" member of REPLY if of TYPE (borrowed), else NULL and an
+ * internal error naming CMD. */
 json_object *
 qmpReplyReturn(json_object *reply, const char *cmd, json_type type)
 {
@@ -961,6 +979,9 @@ qmpReplyGetB(json_object *obj, const char *cmd, const char *field,
     return rc < 0 ? -1 : 0;
 }
 
+/* Reply getters: FIELD of OBJ into *VALUE (borrowed for strings and
+ * objects); 0, or -1 with "malformed reply to 'CMD': ...". The Opt
+ * variants accept an absent or null FIELD. */
 int
 qmpReplyGetString(json_object *obj, const char *cmd, const char *field,
                   const char **value)
@@ -1048,6 +1069,8 @@ qmpReplyGetArray(json_object *obj, const char *cmd, const char *field,
         ? -1 : 0;
 }
 
+/* Fill EV with the common fields of event RAW (borrowed); 0, or -1 with an
+ * internal error. */
 int
 qmpEventParse(json_object *raw, QmpEvent *ev)
 {

@@ -30,8 +30,10 @@ typedef struct {
  * no reply can be read, so it must not run commands on this monitor (that
  * fails at once with VIR_ERR_INTERNAL_ERROR); hand the work to another
  * thread instead. It may call qmpClose on MON (the monitor is then freed
- * after the callback returns); everything in EVENT is valid only during the
- * call. */
+ * after the callback returns). Everything in EVENT is valid only during the
+ * call; json-c reference counts are not atomic, so to keep an event past the
+ * call or pass it to another thread, take a json_object_deep_copy rather
+ * than a json_object_get. No callback runs once qmpClose has returned. */
 typedef void (*QmpEventFunc)(Qmp *mon, const QmpEvent *event, void *opaque);
 
 /* Connect to the QMP unix socket at PATH, retrying until the socket accepts

@@ -1,0 +1,207 @@
+/* qemu_priv.h: the QEMU driver's state, shared by its source files */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "driver.h"
+#include "domain-events.h"
+#include "conf/domain.h"
+#include "qmp.h"
+
+/* Timeouts (milliseconds) of the waits on QEMU. */
+#define QEMU_START_TIMEOUT_MS 10000     /* QMP socket up and negotiated */
+#define QEMU_JOB_WAIT_MS 30000          /* another job holding the domain */
+#define QEMU_TERM_WAIT_MS 3000          /* SIGTERM before SIGKILL */
+#define QEMU_KILL_WAIT_MS 5000          /* SIGKILL before giving up */
+#define QEMU_GRACEFUL_WAIT_MS 10000     /* DESTROY_GRACEFUL */
+
+typedef struct QemuDriver QemuDriver;
+typedef struct QemuDom QemuDom;
+typedef struct QemuConsole QemuConsole;
+
+/* What the watcher thread of a domain is asked to do (bit mask). */
+enum {
+    QEMU_ACTION_QUIT = 1 << 0,          /* quit QEMU: guest shut down */
+    QEMU_ACTION_RESTART = 1 << 1,       /* system_reset + cont */
+    QEMU_ACTION_STOP = 1 << 2,          /* leave the thread */
+    QEMU_ACTION_DESTROY = 1 << 3,       /* kill QEMU (on_crash=destroy) */
+};
+
+/* One domain. Guarded by its driver's lock unless said otherwise. */
+struct QemuDom {
+    int refs;
+    QemuDriver *drv;
+    DomainDef *def;             /* live definition while running, else the
+                                   persistent one */
+    DomainDef *newDef;          /* persistent definition while running */
+    bool persistent;
+    bool autostart;
+    bool updated;               /* config changed while running */
+    bool removed;               /* no longer in the driver's list */
+    int state;                  /* virDomainState */
+    int reason;
+
+    /* the QEMU process, when active */
+    pid_t pid;                  /* 0 when inactive */
+    int pidfd;                  /* -1 when none */
+    unsigned long long procStart;   /* start time from /proc, identity */
+    struct timespec startedAt;  /* CLOCK_MONOTONIC of the last start */
+    Qmp *mon;                   /* NULL until negotiated / after exit */
+    int monUsers;               /* threads inside a monitor command */
+
+    bool job;                   /* a state-changing call is in progress */
+    bool destroying;            /* we are killing QEMU */
+    bool gotShutdown;           /* QEMU reported SHUTDOWN */
+    bool shutdownGuest;         /* ... initiated by the guest */
+    bool fakeReboot;            /* reboot requested: reset on SHUTDOWN */
+    bool pausedByUs;            /* the next STOP comes from suspend */
+    bool startFailed;           /* start failed: exit is not an event */
+    int actions;                /* QEMU_ACTION_* for the watcher */
+    int kickfd;                 /* eventfd waking the watcher, -1 none */
+    pthread_t watcher;
+    bool hasWatcher;
+
+    QemuConsole *console;       /* the open console session, if any */
+};
+
+/* One opened root: the state of a connection. */
+struct QemuDriver {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;        /* job ends, state changes, monitor users */
+    char *root;
+    int lockfd;                 /* holds flock on ROOT/root.lock */
+    virConnectPtr conn;         /* borrowed: the connection events go to */
+    QemuDom **doms;             /* in definition order */
+    size_t ndoms, capdoms;
+    int nextId;
+    bool closing;
+    bool subreaper;             /* we set PR_SET_CHILD_SUBREAPER */
+};
+
+/* ---- qemu_driver.c ---- */
+
+/* Take a reference on D (driver lock held). */
+void qemuDomRef(QemuDom *d);
+/* Drop a reference (driver lock held); the last one frees D. */
+void qemuDomUnref(QemuDom *d);
+/* A new domain record holding DEF (taken), added to DRV (lock held). */
+QemuDom *qemuDomAdd(QemuDriver *drv, DomainDef *def, bool persistent);
+/* Remove D from DRV's list (lock held); drops the list's reference. */
+void qemuDomRemove(QemuDriver *drv, QemuDom *d);
+/* The record named NAME / with UUID, or NULL (lock held, borrowed). */
+QemuDom *qemuDomFindByName(QemuDriver *drv, const char *name);
+QemuDom *qemuDomFindByUUID(QemuDriver *drv, const unsigned char *uuid);
+
+/* Find DOM's record with a reference taken, or report VIR_ERR_NO_DOMAIN
+ * and return NULL. Release with qemuDomRelease. */
+QemuDom *qemuDomGet(virDomainPtr dom);
+void qemuDomRelease(QemuDom *d);
+
+/* Begin a state-changing job on D (waits up to QEMU_JOB_WAIT_MS for the
+ * one in progress: VIR_ERR_OPERATION_TIMEOUT). Lock held. 0 or -1. */
+int qemuDomBeginJob(QemuDom *d);
+void qemuDomEndJob(QemuDom *d);
+
+/* True while D has a QEMU process. */
+bool qemuDomIsActive(const QemuDom *d);
+/* OPERATION_INVALID "domain 'X' is not running" unless D is active. */
+int qemuDomCheckActive(const QemuDom *d);
+
+/* Set D's state and reason (lock held). */
+void qemuDomSetState(QemuDom *d, int state, int reason);
+/* Queue a lifecycle event about D (lock held; nothing while closing). */
+void qemuDomEventLifecycle(QemuDom *d, int event, int detail);
+/* A new event of EVENTID about D, or NULL while closing (lock held). */
+DomainEvent *qemuDomEventNew(QemuDom *d, int eventID);
+/* A public domain object for D (lock held). */
+virDomainPtr qemuDomObject(QemuDriver *drv, const QemuDom *d);
+
+/* ---- qemu_state.c ---- */
+
+/* Create ROOT and its subdirectories, take root.lock (error naming the
+ * holder's pid when another process has it) into *LOCKFD. 0 or -1. */
+int qemuStateLockRoot(const char *root, int *lockfd);
+/* Write DATA to PATH atomically (temp file, fsync, rename, fsync dir). */
+int qemuStateWriteFile(const char *path, const char *data);
+/* PATH under DRV's root: ROOT/DIR/NAME.EXT (caller frees). */
+char *qemuStatePath(QemuDriver *drv, const char *dir, const char *name,
+                    const char *ext);
+/* Save / delete the persistent definition of D. 0 or -1. */
+int qemuStateSaveConfig(QemuDriver *drv, const DomainDef *def);
+int qemuStateDeleteConfig(QemuDriver *drv, const char *name);
+/* Save / delete the autostart mark of NAME. 0 or -1. */
+int qemuStateSetAutostart(QemuDriver *drv, const char *name, bool on);
+/* Save the live status of active domain D (run/NAME.xml); remove it. */
+int qemuStateSaveStatus(QemuDriver *drv, QemuDom *d);
+void qemuStateDeleteStatus(QemuDriver *drv, const char *name);
+/* Persist the next domain id. 0 or -1. */
+int qemuStateSaveNextId(QemuDriver *drv);
+/* Load every definition and live status under the root into DRV (lock
+ * held): domains with a live status come back with pid, state and live
+ * definition set (not yet reconnected). 0 or -1. */
+int qemuStateLoadAll(QemuDriver *drv);
+
+/* ---- qemu_command.c ---- */
+
+/* Everything the argv needs besides the definition. */
+typedef struct {
+    const char *monitorPath;
+    const char *pidfilePath;
+    const char *runDir;         /* for generated socket paths */
+    int vncPort;                /* chosen VNC port, -1 when none */
+} QemuCommandCtx;
+
+/* The emulator binary for DEF (caller frees), or NULL with an error set
+ * (VIR_ERR_SYSTEM_ERROR naming a missing binary). */
+char *qemuCommandEmulator(const DomainDef *def);
+/* The argv (NULL-terminated, free with qemuCommandFree) for DEF; NULL with
+ * VIR_ERR_CONFIG_UNSUPPORTED naming the first part of DEF that cannot be
+ * mapped, or the error of a failed host check (KVM, paths). DEF is the live
+ * definition: generated paths are stored into it. */
+char **qemuCommandBuild(DomainDef *def, const char *emulator,
+                        const QemuCommandCtx *ctx);
+void qemuCommandFree(char **argv);
+/* Check that DEF can be mapped without building anything. 0 or -1. */
+int qemuCommandValidate(const DomainDef *def);
+
+/* ---- qemu_process.c ---- */
+
+/* Start D's QEMU (job held, lock held on entry and exit, released while
+ * waiting). FLAGS: VIR_DOMAIN_START_PAUSED. 0 or -1. */
+int qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags);
+/* Kill D's QEMU and wait until the watcher saw it exit (lock held).
+ * GRACEFUL: SIGTERM only. 0 or -1. */
+int qemuProcessKill(QemuDriver *drv, QemuDom *d, bool graceful);
+/* Reattach to D found running in run/ (lock held): pidfd, monitor,
+ * watcher; a dead QEMU turns D shut off (crashed). 0 or -1 (D was
+ * cleaned up as shut off). */
+int qemuProcessReconnect(QemuDriver *drv, QemuDom *d);
+/* Detach from D's QEMU without stopping it (connection close; lock
+ * held). */
+void qemuProcessDetach(QemuDriver *drv, QemuDom *d);
+/* Take a monitor reference on active D (lock held), or report
+ * OPERATION_INVALID. Release with qemuProcessMonRelease. */
+Qmp *qemuProcessMonAcquire(QemuDom *d);
+void qemuProcessMonRelease(QemuDom *d);
+/* Wait (lock held) until COND(d) or MS pass; false on timeout. */
+bool qemuProcessWaitFor(QemuDom *d, bool (*cond)(const QemuDom *d), int ms);
+/* Microseconds of CPU time QEMU used (0 when unknown). */
+unsigned long long qemuProcessCpuTime(const QemuDom *d);
+/* Set the subreaper bit while at least one connection is open. */
+void qemuProcessSubreaper(bool on);
+
+/* ---- qemu_console.c ---- */
+
+/* Join ST to D's console DEVNAME (NULL: the first). Lock held. */
+int qemuConsoleOpen(QemuDom *d, const char *devname, virStreamPtr st,
+                    unsigned int flags);
+/* End D's console session (QEMU gone, domain going away). Lock held. */
+void qemuConsoleClose(QemuDom *d);
+
+/* ---- qemu_domain.c ---- */
+
+/* Fill the domain slots of the vtable. */
+void qemuDomainFill(Driver *drv);

@@ -1,86 +1,32 @@
-/* test.c: the test driver: a simulated host kept in memory (test:///default) */
+/* test.c: the test driver's core: domain table, helpers, lookups, lists */
 #define ERROR_DOMAIN VIR_FROM_TEST
 
-#include "driver.h"
-#include "domain-events.h"
+#include "test_priv.h"
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
-#include "hash.h"
 #include "uuid.h"
 
-#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *name;
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    int id;                     /* -1 when inactive */
-    int state;                  /* virDomainState */
-    int reason;
-    unsigned long long maxMemory;   /* KiB */
-    unsigned long long memory;      /* KiB */
-    unsigned int vcpus;
-    bool persistent;
-    unsigned long long cpuTime;     /* ns */
-} TestDomain;
+/* ---- the domain table ---- */
 
-typedef struct {
-    pthread_mutex_t lock;
-    TestDomain **doms;
-    size_t ndoms, capdoms;
-    Hash *byName;               /* name -> TestDomain (borrowed) */
-    Hash *byUUID;               /* uuid string -> TestDomain (borrowed) */
-    int nextID;
-} TestHost;
-
-static void
-testDomainFree(TestDomain *d)
-{
-    if (!d)
-        return;
-    free(d->name);
-    free(d);
-}
-
-static void
-testHostAdd(TestHost *h, TestDomain *d)
-{
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    uuidFormat(d->uuid, uuidstr);
-    allocGrow(&h->doms, &h->capdoms, h->ndoms, sizeof(*h->doms));
-    h->doms[h->ndoms++] = d;
-    hashSet(h->byName, d->name, d);
-    hashSet(h->byUUID, uuidstr, d);
-}
-
-/* The fixed initial host of test:///default: one running domain 'test'. */
-static TestHost *
-testHostNewDefault(void)
+TestHost *
+testHostNew(void)
 {
     TestHost *h = allocZero(sizeof(*h));
-    TestDomain *d = allocZero(sizeof(*d));
 
     pthread_mutex_init(&h->lock, NULL);
     h->byName = hashNew(NULL);
     h->byUUID = hashNew(NULL);
-    d->name = allocStrdup("test");
-    uuidParse("6695eb01-f6a4-8304-79aa-97f2502e193f", d->uuid);
-    d->id = 1;
-    d->state = VIR_DOMAIN_RUNNING;
-    d->reason = VIR_DOMAIN_RUNNING_BOOTED;
-    d->maxMemory = 8388608;
-    d->memory = 2097152;
-    d->vcpus = 2;
-    d->persistent = true;
-    testHostAdd(h, d);
-    h->nextID = 2;
+    h->byID = hashNew(NULL);
+    h->nextID = 1;
     return h;
 }
 
-static void
+void
 testHostFree(TestHost *h)
 {
     if (!h)
@@ -90,170 +36,510 @@ testHostFree(TestHost *h)
     free(h->doms);
     hashFree(h->byName);
     hashFree(h->byUUID);
+    hashFree(h->byID);
+    if (h->extFree)
+        h->extFree(h->ext);
+    free(h->hostname);
+    free(h->path);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
 
-static DriverOpenResult
-testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
-                unsigned int flags)
+TestDomain *
+testDomainNew(DomainDef *def)
 {
-    if (strncmp(uri, "test://", 7) != 0)
-        return DRIVER_OPEN_DECLINED;
-    if (strcmp(uri, "test:///default") != 0) {
-        reportError(VIR_ERR_NO_SUPPORT,
-                    "test driver URI '%s' is not supported yet: "
-                    "use test:///default", uri);
-        return DRIVER_OPEN_ERROR;
-    }
-    conn->privateData = testHostNewDefault();
-    return DRIVER_OPEN_SUCCESS;
+    TestDomain *d = allocZero(sizeof(*d));
+
+    def->id = -1;
+    d->def = def;
+    d->persistent = true;
+    d->state = VIR_DOMAIN_SHUTOFF;
+    d->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    return d;
+}
+
+void
+testDomainFree(TestDomain *d)
+{
+    if (!d)
+        return;
+    domainDefFree(d->def);
+    domainDefFree(d->newDef);
+    free(d->managedSave);
+    if (d->extFree)
+        d->extFree(d->ext);
+    free(d);
 }
 
 static void
-testConnectClose(virConnectPtr conn)
+testIDKey(int id, char *buf, size_t len)
 {
-    testHostFree(conn->privateData);
-    conn->privateData = NULL;
+    snprintf(buf, len, "%d", id);
 }
 
-static TestHost *
-testHost(virConnectPtr conn)
+void
+testHostAddDomain(TestHost *h, TestDomain *d)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    char idstr[16];
+
+    uuidFormat(d->def->uuid, uuidstr);
+    allocGrow(&h->doms, &h->capdoms, h->ndoms, sizeof(*h->doms));
+    h->doms[h->ndoms++] = d;
+    hashSet(h->byName, d->def->name, d);
+    hashSet(h->byUUID, uuidstr, d);
+    if (d->def->id > 0) {
+        testIDKey(d->def->id, idstr, sizeof(idstr));
+        hashSet(h->byID, idstr, d);
+    }
+}
+
+void
+testHostRemoveDomain(TestHost *h, TestDomain *d)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    char idstr[16];
+
+    uuidFormat(d->def->uuid, uuidstr);
+    hashSteal(h->byName, d->def->name);
+    hashSteal(h->byUUID, uuidstr);
+    if (d->def->id > 0) {
+        testIDKey(d->def->id, idstr, sizeof(idstr));
+        hashSteal(h->byID, idstr);
+    }
+    for (size_t i = 0; i < h->ndoms; i++) {
+        if (h->doms[i] != d)
+            continue;
+        memmove(&h->doms[i], &h->doms[i + 1],
+                (h->ndoms - i - 1) * sizeof(*h->doms));
+        h->ndoms--;
+        break;
+    }
+    testDomainFree(d);
+}
+
+void
+testHostRename(TestHost *h, TestDomain *d, const char *old)
+{
+    hashSteal(h->byName, old);
+    hashSet(h->byName, d->def->name, d);
+}
+
+TestDomain *
+testHostFindName(TestHost *h, const char *name)
+{
+    return hashGet(h->byName, name);
+}
+
+TestDomain *
+testHostFindUUID(TestHost *h, const unsigned char *uuid)
+{
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+
+    uuidFormat(uuid, uuidstr);
+    return hashGet(h->byUUID, uuidstr);
+}
+
+/* ---- helpers shared with the feature files ---- */
+
+TestHost *
+testHostOf(virConnectPtr conn)
 {
     return conn->privateData;
 }
 
-/* Find DOM's record, locking the host; reports NO_DOMAIN and unlocks when
- * it is gone. The caller unlocks h->lock after use. */
-static TestDomain *
-testDomainLock(virDomainPtr dom, TestHost **hp)
+TestDomain *
+testDomainAcquire(virDomainPtr dom, TestHost **host)
 {
-    TestHost *h = testHost(dom->conn);
+    TestHost *h = testHostOf(dom->conn);
     char uuidstr[VIR_UUID_STRING_BUFLEN];
     TestDomain *d;
 
-    uuidFormat(dom->uuid, uuidstr);
     pthread_mutex_lock(&h->lock);
-    if (!(d = hashGet(h->byUUID, uuidstr))) {
+    if (!(d = testHostFindUUID(h, dom->uuid))) {
         pthread_mutex_unlock(&h->lock);
-        reportError(VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
-                    uuidstr, dom->name);
+        uuidFormat(dom->uuid, uuidstr);
+        reportError(VIR_ERR_NO_DOMAIN,
+                    "no domain with matching uuid '%s' (%s)", uuidstr,
+                    dom->name);
         return NULL;
     }
-    *hp = h;
+    *host = h;
     return d;
 }
 
-static const char *
-testConnectGetType(virConnectPtr conn)
+void
+testHostUnlock(TestHost *host)
 {
-    return "Test";
+    pthread_mutex_unlock(&host->lock);
 }
 
-static int
-testConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
+bool
+testDomainIsActiveRec(const TestDomain *d)
 {
-    *hvVer = 2;
-    return 0;
+    return d->def->id > 0;
 }
 
-static char *
-testConnectGetHostname(virConnectPtr conn)
+const char *
+testStateName(int state)
 {
-    return allocStrdup("vireo-test-host");
+    static const char *const names[] = {
+        [VIR_DOMAIN_NOSTATE] = "in no state",
+        [VIR_DOMAIN_RUNNING] = "running",
+        [VIR_DOMAIN_BLOCKED] = "blocked",
+        [VIR_DOMAIN_PAUSED] = "paused",
+        [VIR_DOMAIN_SHUTDOWN] = "being shut down",
+        [VIR_DOMAIN_SHUTOFF] = "shut off",
+        [VIR_DOMAIN_CRASHED] = "crashed",
+        [VIR_DOMAIN_PMSUSPENDED] = "pmsuspended",
+    };
+
+    if (state < 0 || state >= (int)(sizeof(names) / sizeof(names[0])))
+        return "in an unknown state";
+    return names[state];
 }
 
-static int
-testConnectGetMaxVcpus(virConnectPtr conn, const char *type)
+int
+testDomainCheckActive(const TestDomain *d)
 {
-    return 32;
+    if (testDomainIsActiveRec(d))
+        return 0;
+    reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                d->def->name);
+    return -1;
 }
 
-static int
-testNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+int
+testDomainCheckInactive(const TestDomain *d)
 {
-    memset(info, 0, sizeof(*info));
-    strcpy(info->model, "i686");
-    info->memory = 3145728;
-    info->cpus = 16;
-    info->mhz = 1400;
-    info->nodes = 2;
-    info->sockets = 2;
-    info->cores = 2;
-    info->threads = 2;
+    if (!testDomainIsActiveRec(d))
+        return 0;
+    reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is already active",
+                d->def->name);
+    return -1;
+}
+
+int
+testCheckFlags(unsigned int flags, unsigned int supported)
+{
+    if (!(flags & ~supported))
+        return 0;
+    reportError(VIR_ERR_INVALID_ARG, "unsupported flags (0x%x)",
+                flags & ~supported);
+    return -1;
+}
+
+int
+testDomainAffect(TestDomain *d, unsigned int flags, DomainDef **live,
+                 DomainDef **config)
+{
+    bool active = testDomainIsActiveRec(d);
+    bool wantLive = flags & VIR_DOMAIN_AFFECT_LIVE;
+    bool wantConfig = flags & VIR_DOMAIN_AFFECT_CONFIG;
+
+    if (!wantLive && !wantConfig) {
+        wantLive = active;
+        wantConfig = !active;
+    }
+    if (wantLive && !active) {
+        reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running",
+                    d->def->name);
+        return -1;
+    }
+    if (wantConfig && !d->persistent) {
+        reportError(VIR_ERR_OPERATION_INVALID,
+                    "transient domain '%s' has no persistent config",
+                    d->def->name);
+        return -1;
+    }
+    if (live)
+        *live = wantLive ? d->def : NULL;
+    if (config) {
+        *config = NULL;
+        if (wantConfig) {
+            /* a running persistent domain always has newDef */
+            *config = active ? d->newDef : d->def;
+            if (active)
+                d->updated = true;
+        }
+    }
     return 0;
 }
 
 static unsigned long long
-testNodeGetFreeMemory(virConnectPtr conn)
+testNowNs(void)
 {
-    return 2ULL * 1024 * 1024 * 1024;   /* bytes */
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static char *
-testConnectGetCapabilities(virConnectPtr conn)
+static unsigned long long
+testDomainCpuTimeExact(const TestDomain *d)
 {
-    Buf b = { 0 };
+    unsigned long long t = d->cpuTimeBase;
 
-    bufLine(&b, "<capabilities>\n");
-    bufLine(&b, "  <host>\n");
-    bufLine(&b, "    <cpu>\n      <arch>i686</arch>\n    </cpu>\n");
-    bufLine(&b, "  </host>\n");
-    bufLine(&b, "  <guest>\n");
-    bufLine(&b, "    <os_type>hvm</os_type>\n");
-    bufLine(&b, "    <arch name='i686'>\n");
-    bufLine(&b, "      <wordsize>32</wordsize>\n");
-    bufLine(&b, "      <domain type='test'/>\n");
-    bufLine(&b, "    </arch>\n");
-    bufLine(&b, "  </guest>\n");
-    bufLine(&b, "</capabilities>\n");
-    return bufTake(&b);
+    if (d->state == VIR_DOMAIN_RUNNING) {
+        unsigned long long start = (unsigned long long)d->startedAt.tv_sec *
+                                   1000000000ULL + d->startedAt.tv_nsec;
+        t += testNowNs() - start;
+    }
+    return t;
+}
+
+/* Whole seconds only, so that output of short sessions (CLI golden files)
+ * stays deterministic. */
+unsigned long long
+testDomainCpuTime(const TestDomain *d)
+{
+    unsigned long long t = testDomainCpuTimeExact(d);
+
+    return t - t % 1000000000ULL;
+}
+
+void
+testDomainSetState(TestDomain *d, int state, int reason)
+{
+    if (d->state == VIR_DOMAIN_RUNNING && state != VIR_DOMAIN_RUNNING)
+        d->cpuTimeBase = testDomainCpuTimeExact(d);
+    if (state == VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_RUNNING)
+        clock_gettime(CLOCK_MONOTONIC, &d->startedAt);
+    d->state = state;
+    d->reason = reason;
+}
+
+void
+testDomainStartState(TestHost *h, TestDomain *d, int state, int reason)
+{
+    char idstr[16];
+
+    if (d->persistent && !d->newDef) {
+        DomainDef *live = domainDefCopy(d->def);
+
+        /* a copy of a valid definition only fails on our bugs: then run on
+         * the config itself */
+        if (live) {
+            d->newDef = d->def;
+            d->def = live;
+        }
+    }
+    d->def->id = h->nextID++;
+    testIDKey(d->def->id, idstr, sizeof(idstr));
+    hashSet(h->byID, idstr, d);
+    d->cpuTimeBase = 0;
+    d->updated = false;
+    testDomainSetState(d, state, reason);
+}
+
+void
+testDomainStop(virConnectPtr conn, TestHost *h, TestDomain *d, int reason,
+               int event, int detail)
+{
+    char idstr[16];
+
+    testEventLifecycle(conn, d, event, detail);
+    if (!d->persistent) {
+        testHostRemoveDomain(h, d);
+        return;
+    }
+    testIDKey(d->def->id, idstr, sizeof(idstr));
+    hashSteal(h->byID, idstr);
+    if (d->newDef) {
+        domainDefFree(d->def);
+        d->def = d->newDef;
+        d->newDef = NULL;
+    }
+    d->def->id = -1;
+    d->updated = false;
+    testDomainSetState(d, VIR_DOMAIN_SHUTOFF, reason);
+    d->cpuTimeBase = 0;
+}
+
+__attribute__((weak)) int
+testSnapshotCount(TestDomain *d)
+{
+    (void)d;
+    return 0;
+}
+
+/* ---- events and objects ---- */
+
+virDomainPtr
+testDomainObject(virConnectPtr conn, const TestDomain *d)
+{
+    return domainNew(conn, d->def->name, d->def->uuid, d->def->id);
+}
+
+DomainEvent *
+testEventNew(virConnectPtr conn, TestDomain *d, int eventID)
+{
+    virDomainPtr dom = testDomainObject(conn, d);
+    DomainEvent *ev = domainEventNew(dom, eventID);
+
+    objectUnref(dom);
+    return ev;
+}
+
+void
+testEventLifecycle(virConnectPtr conn, TestDomain *d, int event, int detail)
+{
+    virDomainPtr dom = testDomainObject(conn, d);
+
+    domainEventLifecycle(dom, event, detail);
+    objectUnref(dom);
+}
+
+/* ---- lookups ---- */
+
+static virDomainPtr
+testDomainLookupByID(virConnectPtr conn, int id)
+{
+    TestHost *h = testHostOf(conn);
+    virDomainPtr dom = NULL;
+    char idstr[16];
+    TestDomain *d;
+
+    testIDKey(id, idstr, sizeof(idstr));
+    pthread_mutex_lock(&h->lock);
+    if ((d = hashGet(h->byID, idstr)))
+        dom = testDomainObject(conn, d);
+    pthread_mutex_unlock(&h->lock);
+    if (!dom)
+        reportError(VIR_ERR_NO_DOMAIN, "no domain with id %d", id);
+    return dom;
 }
 
 static virDomainPtr
-testDomainObject(virConnectPtr conn, const TestDomain *d)
+testDomainLookupByName(virConnectPtr conn, const char *name)
 {
-    return domainNew(conn, d->name, d->uuid, d->id);
+    TestHost *h = testHostOf(conn);
+    virDomainPtr dom = NULL;
+    TestDomain *d;
+
+    pthread_mutex_lock(&h->lock);
+    if ((d = testHostFindName(h, name)))
+        dom = testDomainObject(conn, d);
+    pthread_mutex_unlock(&h->lock);
+    if (!dom)
+        reportError(VIR_ERR_NO_DOMAIN, "no domain with name '%s'", name);
+    return dom;
 }
+
+static virDomainPtr
+testDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    TestHost *h = testHostOf(conn);
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    virDomainPtr dom = NULL;
+    TestDomain *d;
+
+    pthread_mutex_lock(&h->lock);
+    if ((d = testHostFindUUID(h, uuid)))
+        dom = testDomainObject(conn, d);
+    pthread_mutex_unlock(&h->lock);
+    if (!dom) {
+        uuidFormat(uuid, uuidstr);
+        reportError(VIR_ERR_NO_DOMAIN, "no domain with uuid '%s'", uuidstr);
+    }
+    return dom;
+}
+
+static virDomainPtr
+testDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    if (uuidParse(uuidstr, uuid) < 0) {
+        reportError(VIR_ERR_INVALID_ARG, "malformed uuid '%s'", uuidstr);
+        return NULL;
+    }
+    return testDomainLookupByUUID(conn, uuid);
+}
+
+/* ---- listing ---- */
+
+#define LIST_PAIR(flags, a, b, isA) \
+    (!((flags) & ((a) | (b))) || \
+     (((flags) & (a)) && (isA)) || (((flags) & (b)) && !(isA)))
 
 static bool
-testDomainMatches(const TestDomain *d, unsigned int flags)
+testDomainMatches(TestDomain *d, unsigned int flags)
 {
-    bool active = d->id > 0;
+    bool active = testDomainIsActiveRec(d);
+    unsigned int states = VIR_CONNECT_LIST_DOMAINS_RUNNING |
+                          VIR_CONNECT_LIST_DOMAINS_PAUSED |
+                          VIR_CONNECT_LIST_DOMAINS_SHUTOFF |
+                          VIR_CONNECT_LIST_DOMAINS_OTHER;
+    bool stateOK;
 
-#define FILTER(set, want) \
-    (!(flags & (set)) || ((flags & (set)) == (set)) || (want))
-    return FILTER(VIR_CONNECT_LIST_DOMAINS_ACTIVE |
-                  VIR_CONNECT_LIST_DOMAINS_INACTIVE,
-                  (flags & VIR_CONNECT_LIST_DOMAINS_ACTIVE) ? active : !active) &&
-           FILTER(VIR_CONNECT_LIST_DOMAINS_PERSISTENT |
-                  VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
-                  (flags & VIR_CONNECT_LIST_DOMAINS_PERSISTENT) ?
-                  d->persistent : !d->persistent) &&
-           (!(flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING |
-                       VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                       VIR_CONNECT_LIST_DOMAINS_SHUTOFF |
-                       VIR_CONNECT_LIST_DOMAINS_OTHER)) ||
-            ((flags & VIR_CONNECT_LIST_DOMAINS_RUNNING) &&
-             d->state == VIR_DOMAIN_RUNNING) ||
-            ((flags & VIR_CONNECT_LIST_DOMAINS_PAUSED) &&
-             d->state == VIR_DOMAIN_PAUSED) ||
-            ((flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF) &&
-             d->state == VIR_DOMAIN_SHUTOFF) ||
-            ((flags & VIR_CONNECT_LIST_DOMAINS_OTHER) &&
-             d->state != VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_PAUSED &&
-             d->state != VIR_DOMAIN_SHUTOFF));
-#undef FILTER
+    if (!LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_ACTIVE,
+                   VIR_CONNECT_LIST_DOMAINS_INACTIVE, active) ||
+        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+                   VIR_CONNECT_LIST_DOMAINS_TRANSIENT, d->persistent) ||
+        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
+                   VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
+                   d->hasManagedSave) ||
+        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
+                   VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, d->autostart))
+        return false;
+    if ((flags & (VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
+                  VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT)) &&
+        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
+                   VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
+                   testSnapshotCount(d) > 0))
+        return false;
+    if (!(flags & states))
+        return true;
+    switch (d->state) {
+    case VIR_DOMAIN_RUNNING:
+        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_RUNNING;
+        break;
+    case VIR_DOMAIN_PAUSED:
+        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_PAUSED;
+        break;
+    case VIR_DOMAIN_SHUTOFF:
+        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF;
+        break;
+    default:
+        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_OTHER;
+        break;
+    }
+    return stateOK;
 }
+
+#define LIST_ALL_FLAGS \
+    (VIR_CONNECT_LIST_DOMAINS_ACTIVE | VIR_CONNECT_LIST_DOMAINS_INACTIVE | \
+     VIR_CONNECT_LIST_DOMAINS_PERSISTENT | \
+     VIR_CONNECT_LIST_DOMAINS_TRANSIENT | \
+     VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED | \
+     VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER | \
+     VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE | \
+     VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE | \
+     VIR_CONNECT_LIST_DOMAINS_AUTOSTART | \
+     VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART | \
+     VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT | \
+     VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT | \
+     VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT | \
+     VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT)
 
 static int
 testConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
                           unsigned int flags)
 {
-    TestHost *h = testHost(conn);
+    TestHost *h = testHostOf(conn);
     virDomainPtr *list = NULL;
     size_t n = 0;
 
+    if (testCheckFlags(flags, LIST_ALL_FLAGS) < 0)
+        return -1;
+    /* checkpoints are not simulated: no domain has one */
+    if (flags & VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT &&
+        !(flags & VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT)) {
+        if (domains)
+            *domains = allocArray(1, sizeof(**domains));
+        return 0;
+    }
     pthread_mutex_lock(&h->lock);
     if (domains)
         list = allocArray(h->ndoms + 1, sizeof(*list));
@@ -287,13 +573,17 @@ testConnectNumOfDefinedDomains(virConnectPtr conn)
 static int
 testConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
-    TestHost *h = testHost(conn);
+    TestHost *h = testHostOf(conn);
     int n = 0;
 
+    if (maxids < 0) {
+        reportError(VIR_ERR_INVALID_ARG, "negative maxids %d", maxids);
+        return -1;
+    }
     pthread_mutex_lock(&h->lock);
     for (size_t i = 0; i < h->ndoms && n < maxids; i++)
-        if (h->doms[i]->id > 0)
-            ids[n++] = h->doms[i]->id;
+        if (testDomainIsActiveRec(h->doms[i]))
+            ids[n++] = h->doms[i]->def->id;
     pthread_mutex_unlock(&h->lock);
     return n;
 }
@@ -302,80 +592,22 @@ static int
 testConnectListDefinedDomains(virConnectPtr conn, char **const names,
                               int maxnames)
 {
-    TestHost *h = testHost(conn);
+    TestHost *h = testHostOf(conn);
     int n = 0;
 
+    if (maxnames < 0) {
+        reportError(VIR_ERR_INVALID_ARG, "negative maxnames %d", maxnames);
+        return -1;
+    }
     pthread_mutex_lock(&h->lock);
     for (size_t i = 0; i < h->ndoms && n < maxnames; i++)
-        if (h->doms[i]->id < 0)
-            names[n++] = allocStrdup(h->doms[i]->name);
+        if (!testDomainIsActiveRec(h->doms[i]))
+            names[n++] = allocStrdup(h->doms[i]->def->name);
     pthread_mutex_unlock(&h->lock);
     return n;
 }
 
-static virDomainPtr
-testDomainLookupByID(virConnectPtr conn, int id)
-{
-    TestHost *h = testHost(conn);
-    virDomainPtr dom = NULL;
-
-    pthread_mutex_lock(&h->lock);
-    for (size_t i = 0; i < h->ndoms && !dom; i++)
-        if (id > 0 && h->doms[i]->id == id)
-            dom = testDomainObject(conn, h->doms[i]);
-    pthread_mutex_unlock(&h->lock);
-    if (!dom)
-        reportError(VIR_ERR_NO_DOMAIN, "no domain with id %d", id);
-    return dom;
-}
-
-static virDomainPtr
-testDomainLookupByName(virConnectPtr conn, const char *name)
-{
-    TestHost *h = testHost(conn);
-    virDomainPtr dom = NULL;
-    TestDomain *d;
-
-    pthread_mutex_lock(&h->lock);
-    if ((d = hashGet(h->byName, name)))
-        dom = testDomainObject(conn, d);
-    pthread_mutex_unlock(&h->lock);
-    if (!dom)
-        reportError(VIR_ERR_NO_DOMAIN, "no domain with name '%s'", name);
-    return dom;
-}
-
-static virDomainPtr
-testDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
-{
-    TestHost *h = testHost(conn);
-    unsigned char uuid[VIR_UUID_BUFLEN];
-    char canon[VIR_UUID_STRING_BUFLEN];
-    virDomainPtr dom = NULL;
-    TestDomain *d;
-
-    if (uuidParse(uuidstr, uuid) < 0) {
-        reportError(VIR_ERR_INVALID_ARG, "malformed uuid '%s'", uuidstr);
-        return NULL;
-    }
-    uuidFormat(uuid, canon);
-    pthread_mutex_lock(&h->lock);
-    if ((d = hashGet(h->byUUID, canon)))
-        dom = testDomainObject(conn, d);
-    pthread_mutex_unlock(&h->lock);
-    if (!dom)
-        reportError(VIR_ERR_NO_DOMAIN, "no domain with uuid '%s'", canon);
-    return dom;
-}
-
-static virDomainPtr
-testDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
-
-    uuidFormat(uuid, uuidstr);
-    return testDomainLookupByUUIDString(conn, uuidstr);
-}
+/* ---- per-domain queries ---- */
 
 static int
 testDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
@@ -383,14 +615,15 @@ testDomainGetInfo(virDomainPtr dom, virDomainInfoPtr info)
     TestHost *h;
     TestDomain *d;
 
-    if (!(d = testDomainLock(dom, &h)))
+    if (!(d = testDomainAcquire(dom, &h)))
         return -1;
+    memset(info, 0, sizeof(*info));
     info->state = (unsigned char)d->state;
-    info->maxMem = d->maxMemory;
-    info->memory = d->memory;
-    info->nrVirtCpu = (unsigned short)d->vcpus;
-    info->cpuTime = d->cpuTime;
-    pthread_mutex_unlock(&h->lock);
+    info->maxMem = d->def->memory;
+    info->memory = d->def->curMemory;
+    info->nrVirtCpu = (unsigned short)d->def->curVcpus;
+    info->cpuTime = testDomainCpuTime(d);
+    testHostUnlock(h);
     return 0;
 }
 
@@ -401,12 +634,12 @@ testDomainGetState(virDomainPtr dom, int *state, int *reason,
     TestHost *h;
     TestDomain *d;
 
-    if (!(d = testDomainLock(dom, &h)))
+    if (!(d = testDomainAcquire(dom, &h)))
         return -1;
     *state = d->state;
     if (reason)
         *reason = d->reason;
-    pthread_mutex_unlock(&h->lock);
+    testHostUnlock(h);
     return 0;
 }
 
@@ -415,28 +648,22 @@ testDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
 {
     TestHost *h;
     TestDomain *d;
-    Buf b = { 0 };
-    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    char *xml;
+    unsigned int fmt = flags & (VIR_DOMAIN_XML_SECURE |
+                                VIR_DOMAIN_XML_INACTIVE);
 
-    if (!(d = testDomainLock(dom, &h)))
+    if (testCheckFlags(flags, VIR_DOMAIN_XML_SECURE |
+                       VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU |
+                       VIR_DOMAIN_XML_MIGRATABLE) < 0)
         return NULL;
-    uuidFormat(d->uuid, uuidstr);
-    if (d->id > 0 && !(flags & VIR_DOMAIN_XML_INACTIVE))
-        bufPrintf(&b, "<domain type='test' id='%d'>\n", d->id);
+    if (!(d = testDomainAcquire(dom, &h)))
+        return NULL;
+    if ((flags & VIR_DOMAIN_XML_INACTIVE) && d->newDef)
+        xml = domainDefFormat(d->newDef, fmt);
     else
-        bufAdd(&b, "<domain type='test'>\n");
-    bufAdd(&b, "  <name>");
-    bufAddEscaped(&b, d->name);
-    bufAdd(&b, "</name>\n");
-    bufPrintf(&b, "  <uuid>%s</uuid>\n", uuidstr);
-    bufPrintf(&b, "  <memory unit='KiB'>%llu</memory>\n", d->maxMemory);
-    bufPrintf(&b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n",
-              d->memory);
-    bufPrintf(&b, "  <vcpu placement='static'>%u</vcpu>\n", d->vcpus);
-    bufAdd(&b, "  <os>\n    <type arch='i686'>hvm</type>\n  </os>\n");
-    bufAdd(&b, "</domain>\n");
-    pthread_mutex_unlock(&h->lock);
-    return bufTake(&b);
+        xml = domainDefFormat(d->def, fmt);
+    testHostUnlock(h);
+    return xml;
 }
 
 static int
@@ -446,10 +673,10 @@ testDomainIsActive(virDomainPtr dom)
     TestDomain *d;
     int ret;
 
-    if (!(d = testDomainLock(dom, &h)))
+    if (!(d = testDomainAcquire(dom, &h)))
         return -1;
-    ret = d->id > 0;
-    pthread_mutex_unlock(&h->lock);
+    ret = testDomainIsActiveRec(d);
+    testHostUnlock(h);
     return ret;
 }
 
@@ -460,10 +687,10 @@ testDomainIsPersistent(virDomainPtr dom)
     TestDomain *d;
     int ret;
 
-    if (!(d = testDomainLock(dom, &h)))
+    if (!(d = testDomainAcquire(dom, &h)))
         return -1;
     ret = d->persistent;
-    pthread_mutex_unlock(&h->lock);
+    testHostUnlock(h);
     return ret;
 }
 
@@ -472,87 +699,51 @@ testDomainIsUpdated(virDomainPtr dom)
 {
     TestHost *h;
     TestDomain *d;
+    int ret;
 
-    if (!(d = testDomainLock(dom, &h)))
+    if (!(d = testDomainAcquire(dom, &h)))
         return -1;
-    pthread_mutex_unlock(&h->lock);
-    return 0;
+    ret = d->updated;
+    testHostUnlock(h);
+    return ret;
 }
 
-/* Move DOM between running and paused, emitting the lifecycle event. */
-static int
-testDomainSetPaused(virDomainPtr dom, bool pause)
+/* ---- registration ---- */
+
+void
+testCoreFill(Driver *drv)
 {
-    TestHost *h;
-    TestDomain *d;
-    int from = pause ? VIR_DOMAIN_RUNNING : VIR_DOMAIN_PAUSED;
-
-    if (!(d = testDomainLock(dom, &h)))
-        return -1;
-    if (d->state != from) {
-        pthread_mutex_unlock(&h->lock);
-        reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is %s", d->name,
-                    pause ? (d->state == VIR_DOMAIN_PAUSED ? "already paused"
-                                                          : "not running")
-                          : "not paused");
-        return -1;
-    }
-    d->state = pause ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
-    d->reason = pause ? VIR_DOMAIN_PAUSED_USER : VIR_DOMAIN_RUNNING_UNPAUSED;
-    pthread_mutex_unlock(&h->lock);
-    domainEventLifecycle(dom, pause ? VIR_DOMAIN_EVENT_SUSPENDED
-                                    : VIR_DOMAIN_EVENT_RESUMED,
-                         pause ? VIR_DOMAIN_EVENT_SUSPENDED_PAUSED
-                               : VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-    return 0;
+    drv->name = "Test";
+    drv->connectListAllDomains = testConnectListAllDomains;
+    drv->connectNumOfDomains = testConnectNumOfDomains;
+    drv->connectNumOfDefinedDomains = testConnectNumOfDefinedDomains;
+    drv->connectListDomains = testConnectListDomains;
+    drv->connectListDefinedDomains = testConnectListDefinedDomains;
+    drv->domainLookupByID = testDomainLookupByID;
+    drv->domainLookupByName = testDomainLookupByName;
+    drv->domainLookupByUUID = testDomainLookupByUUID;
+    drv->domainLookupByUUIDString = testDomainLookupByUUIDString;
+    drv->domainGetInfo = testDomainGetInfo;
+    drv->domainGetState = testDomainGetState;
+    drv->domainGetXMLDesc = testDomainGetXMLDesc;
+    drv->domainIsActive = testDomainIsActive;
+    drv->domainIsPersistent = testDomainIsPersistent;
+    drv->domainIsUpdated = testDomainIsUpdated;
+    testHostFill(drv);
+    testLifecycleFill(drv);
+    testSaveFill(drv);
+    testConfigFill(drv);
 }
-
-static int
-testDomainSuspend(virDomainPtr dom)
-{
-    return testDomainSetPaused(dom, true);
-}
-
-static int
-testDomainResume(virDomainPtr dom)
-{
-    return testDomainSetPaused(dom, false);
-}
-
-static const Driver testDriver = {
-    .name = "Test",
-    .open = testConnectOpen,
-    .close = testConnectClose,
-    .connectGetType = testConnectGetType,
-    .connectGetVersion = testConnectGetVersion,
-    .connectGetHostname = testConnectGetHostname,
-    .connectGetMaxVcpus = testConnectGetMaxVcpus,
-    .connectGetCapabilities = testConnectGetCapabilities,
-    .nodeGetInfo = testNodeGetInfo,
-    .nodeGetFreeMemory = testNodeGetFreeMemory,
-    .connectListAllDomains = testConnectListAllDomains,
-    .connectNumOfDomains = testConnectNumOfDomains,
-    .connectNumOfDefinedDomains = testConnectNumOfDefinedDomains,
-    .connectListDomains = testConnectListDomains,
-    .connectListDefinedDomains = testConnectListDefinedDomains,
-    .domainLookupByID = testDomainLookupByID,
-    .domainLookupByName = testDomainLookupByName,
-    .domainLookupByUUID = testDomainLookupByUUID,
-    .domainLookupByUUIDString = testDomainLookupByUUIDString,
-    .domainGetInfo = testDomainGetInfo,
-    .domainGetState = testDomainGetState,
-    .domainGetXMLDesc = testDomainGetXMLDesc,
-    .domainIsActive = testDomainIsActive,
-    .domainIsPersistent = testDomainIsPersistent,
-    .domainIsUpdated = testDomainIsUpdated,
-    .domainSuspend = testDomainSuspend,
-    .domainResume = testDomainResume,
-};
 
 void testDriverRegister(void);
 
+/* Register the test driver (called once by driverInitAll). */
 void
 testDriverRegister(void)
 {
-    driverRegister(&testDriver);
+    static Driver drv;
+
+    testCoreFill(&drv);
+    testFeaturesFill(&drv);
+    driverRegister(&drv);
 }

@@ -14,8 +14,9 @@
 typedef struct _TestDomain TestDomain;
 struct _TestDomain {
     DomainDef *def;             /* live definition (or the only one) */
-    DomainDef *newDef;          /* persistent config while running, when it
-                                   differs from def; NULL otherwise */
+    DomainDef *newDef;          /* persistent config while a persistent
+                                   domain runs (def is then its live copy);
+                                   NULL when inactive or transient */
     bool persistent;
     bool autostart;
     bool updated;               /* config changed while running */
@@ -31,6 +32,10 @@ struct _TestDomain {
      * extFree when the domain goes away. */
     void *ext;
     void (*extFree)(void *ext);
+
+    /* appended by the core */
+    int managedSaveState;       /* state saved in managedSave (running or
+                                   paused) */
 };
 
 /* The whole simulated host of one connection. */
@@ -47,6 +52,10 @@ struct _TestHost {
     char *hostname;
     void *ext;                  /* host-wide state of the feature files */
     void (*extFree)(void *ext);
+
+    /* appended by the core */
+    Hash *byID;                 /* decimal id -> TestDomain (borrowed) */
+    char *path;                 /* the node file loaded, NULL for default */
 };
 
 /* The host behind a connection of this driver. */
@@ -72,7 +81,8 @@ int testDomainCheckActive(const TestDomain *d);
 int testDomainAffect(TestDomain *d, unsigned int flags, DomainDef **live,
                      DomainDef **config);
 
-/* The running time of D in nanoseconds (grows while it runs). */
+/* The running time of D in nanoseconds (grows while it runs, in whole
+ * seconds so that short sessions give deterministic output). */
 unsigned long long testDomainCpuTime(const TestDomain *d);
 
 /* Queue a lifecycle event about D for CONN's callbacks. */
@@ -88,3 +98,61 @@ virDomainPtr testDomainObject(virConnectPtr conn, const TestDomain *d);
  * testDriverRegister (test.c) calls them all. */
 void testCoreFill(Driver *drv);      /* test.c: host, lifecycle, XML, save */
 void testFeaturesFill(Driver *drv);  /* test_*.c: the rest */
+/* Core files (taken): test.c test_host.c test_lifecycle.c test_save.c
+ * test_config.c */
+
+/* ---- more core helpers (test.c, test_lifecycle.c) ---- */
+
+/* Report VIR_ERR_INVALID_ARG naming the bits of FLAGS outside SUPPORTED and
+ * return -1; 0 when FLAGS is fine. */
+int testCheckFlags(unsigned int flags, unsigned int supported);
+
+/* The name of a virDomainState value ("running", "shut off", ...). */
+const char *testStateName(int state);
+
+/* Report VIR_ERR_OPERATION_INVALID "domain 'NAME' is already active" and
+ * return -1 when D is active, else 0. */
+int testDomainCheckInactive(const TestDomain *d);
+
+/* Change D's state and reason, keeping its CPU time accounting right. */
+void testDomainSetState(TestDomain *d, int state, int reason);
+
+/* Make the inactive D run with STATE/REASON: assigns the next id, makes the
+ * live copy of a persistent definition. Emits no event. */
+void testDomainStartState(TestHost *h, TestDomain *d, int state, int reason);
+
+/* Stop the active D with shut-off REASON, emitting lifecycle EVENT/DETAIL
+ * on CONN first. A transient D is removed and freed: the caller must not
+ * use D afterwards. */
+void testDomainStop(virConnectPtr conn, TestHost *h, TestDomain *d,
+                    int reason, int event, int detail);
+
+/* The number of snapshots of D. test.c holds a weak default returning 0;
+ * the snapshot code (test_snapshot*.c) overrides it. */
+int testSnapshotCount(TestDomain *d);
+
+/* Each core source file fills in its slots (called by testCoreFill). */
+void testHostFill(Driver *drv);       /* test_host.c: URIs, node, caps */
+void testLifecycleFill(Driver *drv);  /* test_lifecycle.c: define..destroy */
+void testSaveFill(Driver *drv);       /* test_save.c: save, restore, dump */
+void testConfigFill(Driver *drv);     /* test_config.c: mem, vcpus, meta */
+
+/* ---- the host's domain table (test.c) ---- */
+
+/* A new empty host (no domains; node values to be filled by the caller). */
+TestHost *testHostNew(void);
+/* Free H, its domains and their extension state. NULL is fine. */
+void testHostFree(TestHost *h);
+/* A new inactive persistent record owning DEF (def->id is set to -1). */
+TestDomain *testDomainNew(DomainDef *def);
+/* Free D, its definitions and extension state. NULL is fine. */
+void testDomainFree(TestDomain *d);
+/* Add D to H's table (H owns it); its name and uuid must be free. */
+void testHostAddDomain(TestHost *h, TestDomain *d);
+/* Take D out of H's table and free it. */
+void testHostRemoveDomain(TestHost *h, TestDomain *d);
+/* Lookups in H (borrowed, NULL when absent; no error reported). */
+TestDomain *testHostFindName(TestHost *h, const char *name);
+TestDomain *testHostFindUUID(TestHost *h, const unsigned char *uuid);
+/* Re-key D in the name hash after its definition's name changed from OLD. */
+void testHostRename(TestHost *h, TestDomain *d, const char *old);

@@ -259,8 +259,6 @@ testDomainAffect(TestDomain *d, unsigned int flags, DomainDef **live,
         if (wantConfig) {
             /* a running persistent domain always has newDef */
             *config = active ? d->newDef : d->def;
-            if (active)
-                d->updated = true;
         }
     }
     return 0;
@@ -656,6 +654,12 @@ testDomainGetXMLDesc(virDomainPtr dom, unsigned int flags)
                        VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU |
                        VIR_DOMAIN_XML_MIGRATABLE) < 0)
         return NULL;
+    if ((flags & VIR_DOMAIN_XML_SECURE) &&
+        (dom->conn->flags & VIR_CONNECT_RO)) {
+        reportError(VIR_ERR_OPERATION_DENIED,
+                    "secure XML needs a read-write connection");
+        return NULL;
+    }
     if (!(d = testDomainAcquire(dom, &h)))
         return NULL;
     if ((flags & VIR_DOMAIN_XML_INACTIVE) && d->newDef)
@@ -704,6 +708,17 @@ testDomainIsUpdated(virDomainPtr dom)
     if (!(d = testDomainAcquire(dom, &h)))
         return -1;
     ret = d->updated;
+    if (!ret && d->newDef) {
+        /* changes to the config while running show in its formatting */
+        char *a = domainDefFormat(d->def, VIR_DOMAIN_XML_INACTIVE |
+                                          VIR_DOMAIN_XML_SECURE);
+        char *b = domainDefFormat(d->newDef, VIR_DOMAIN_XML_INACTIVE |
+                                             VIR_DOMAIN_XML_SECURE);
+
+        ret = strcmp(a, b) != 0;
+        free(a);
+        free(b);
+    }
     testHostUnlock(h);
     return ret;
 }

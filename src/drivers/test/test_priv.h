@@ -156,3 +156,20 @@ TestDomain *testHostFindName(TestHost *h, const char *name);
 TestDomain *testHostFindUUID(TestHost *h, const unsigned char *uuid);
 /* Re-key D in the name hash after its definition's name changed from OLD. */
 void testHostRename(TestHost *h, TestDomain *d, const char *old);
+
+/* ---- more core helpers (test_lifecycle.c, test_save.c) ---- */
+
+/* The record DEF's name and uuid belong to (*FOUND, NULL when neither is
+ * in use). Reports VIR_ERR_OPERATION_FAILED and returns -1 when the name
+ * and the uuid belong to different domains. */
+int testHostCheckClash(TestHost *h, const DomainDef *def, TestDomain **found);
+
+/* Report VIR_ERR_OPERATION_INVALID naming D's state and return -1 unless D
+ * is in STATE; "is not running" for an inactive D. */
+int testDomainCheckState(const TestDomain *d, int state);
+
+/* Start the inactive D from its managed save image (test_save.c): runs or
+ * pauses it (PAUSED, or the saved state), emits STARTED_RESTORED and drops
+ * the image. Returns 0 or -1 with an error (D unchanged). */
+int testManagedSaveStart(virConnectPtr conn, TestHost *h, TestDomain *d,
+                         bool paused);

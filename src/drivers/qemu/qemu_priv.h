@@ -58,7 +58,10 @@ struct QemuDom {
     bool shutdownGuest;         /* ... initiated by the guest */
     bool fakeReboot;            /* reboot requested: reset on SHUTDOWN */
     bool pausedByUs;            /* the next STOP comes from suspend */
+    bool starting;              /* inside qemuProcessStart */
     bool startFailed;           /* start failed: exit is not an event */
+    bool crashDestroy;          /* killed for on_crash=destroy */
+    bool watchdogPause;         /* the next STOP comes from the watchdog */
     int actions;                /* QEMU_ACTION_* for the watcher */
     int kickfd;                 /* eventfd waking the watcher, -1 none */
     pthread_t watcher;
@@ -79,6 +82,7 @@ struct QemuDriver {
     int nextId;
     bool closing;
     bool subreaper;             /* we set PR_SET_CHILD_SUBREAPER */
+    int nwatchers;              /* watcher threads still running */
 };
 
 /* ---- qemu_driver.c ---- */
@@ -179,9 +183,11 @@ int qemuProcessKill(QemuDriver *drv, QemuDom *d, bool graceful);
  * watcher; a dead QEMU turns D shut off (crashed). 0 or -1 (D was
  * cleaned up as shut off). */
 int qemuProcessReconnect(QemuDriver *drv, QemuDom *d);
-/* Detach from D's QEMU without stopping it (connection close; lock
- * held). */
-void qemuProcessDetach(QemuDriver *drv, QemuDom *d);
+/* Detach from every QEMU without stopping them (connection close): stop
+ * the watchers, close monitors and consoles. Called without the lock. */
+void qemuProcessDetachAll(QemuDriver *drv);
+/* Ask D's watcher thread to run ACTIONS (QEMU_ACTION_*; lock held). */
+void qemuProcessKick(QemuDom *d, int actions);
 /* Take a monitor reference on active D (lock held), or report
  * OPERATION_INVALID. Release with qemuProcessMonRelease. */
 Qmp *qemuProcessMonAcquire(QemuDom *d);

@@ -36,6 +36,8 @@ struct _TestDomain {
     /* appended by the core */
     int managedSaveState;       /* state saved in managedSave (running or
                                    paused) */
+    char *startConfig;          /* newDef as formatted when the domain
+                                   started: IsUpdated compares with it */
 };
 
 /* The whole simulated host of one connection. */
@@ -173,3 +175,12 @@ int testDomainCheckState(const TestDomain *d, int state);
  * the image. Returns 0 or -1 with an error (D unchanged). */
 int testManagedSaveStart(virConnectPtr conn, TestHost *h, TestDomain *d,
                          bool paused);
+
+/* ---- appended by the feature files ---- */
+
+/* Record that a domain job of D finished (OPERATION: a
+ * virDomainJobOperation such as VIR_DOMAIN_JOB_OPERATION_SAVE; ELAPSEDMS;
+ * BYTES processed), so that virDomainGetJobStats with
+ * VIR_DOMAIN_JOB_STATS_COMPLETED reports it (test_blockjob.c). */
+void testJobCompleted(TestDomain *d, int operation,
+                      unsigned long long elapsedMs, unsigned long long bytes);

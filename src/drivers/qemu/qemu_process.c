@@ -399,6 +399,30 @@ qemuProcessKick(QemuDom *d, int actions)
 
 /* ---- start ---- */
 
+/* The lines of TEXT joined by "; ", leaving out QEMU's notes about where
+ * its character devices went (caller frees). */
+static char *
+qemuProcessLogJoin(char *text)
+{
+    Buf b = { 0 };
+    char *save = NULL;
+
+    for (char *l = strtok_r(text, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(l, "char device redirected", 22) == 0 || !*l)
+            continue;
+        char *z = strstr(l, "Z ");
+
+        /* drop the timestamp -msg timestamp=on puts first */
+        if (l[0] >= '0' && l[0] <= '9' && z && z - l < 32)
+            l = z + 2;
+        if (b.len)
+            bufAdd(&b, "; ");
+        bufAdd(&b, l);
+    }
+    return b.len ? bufTake(&b) : allocStrdup("(nothing on stderr)");
+}
+
 /* The last lines (at most 5) of the log written from OFFSET on. */
 static char *
 qemuProcessLogTail(const char *path, off_t offset)
@@ -424,10 +448,7 @@ qemuProcessLogTail(const char *path, off_t offset)
     for (p = buf + n; p > buf; p--)
         if (p[-1] == '\n' && ++lines == 5)
             break;
-    for (char *q = p; *q; q++)
-        if (*q == '\n')
-            *q = ' ';
-    return allocStrdup(p);
+    return qemuProcessLogJoin(p);
 }
 
 /* Append a header and the shell-quoted argv to the log FD. */
@@ -924,9 +945,13 @@ qemuProcessReconnect(QemuDriver *drv, QemuDom *d)
     Qmp *mon = NULL;
     int pending;
 
+    struct pollfd pfd = { .events = POLLIN };
+
     d->pidfd = qemuPidfdOpen(d->pid);
-    if (d->pidfd < 0 || (d->procStart &&
-                         qemuProcStart(d->pid) != d->procStart)) {
+    pfd.fd = d->pidfd;
+    /* gone, exited (a zombie), or a recycled pid: QEMU is no more */
+    if (d->pidfd < 0 || poll(&pfd, 1, 0) > 0 ||
+        (d->procStart && qemuProcStart(d->pid) != d->procStart)) {
         logDebug("qemu", "QEMU of domain '%s' (pid %ld) is gone",
                  d->def->name, (long)d->pid);
         if (d->pidfd >= 0)

@@ -26,11 +26,13 @@ driverRegister(const Driver *driver)
 
 /* Each built-in driver's registration function. */
 void testDriverRegister(void);
+void qemuDriverRegister(void);
 
 static void
 driverInitOnce(void)
 {
     testDriverRegister();
+    qemuDriverRegister();
 }
 
 void

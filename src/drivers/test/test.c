@@ -66,6 +66,7 @@ testDomainFree(TestDomain *d)
     domainDefFree(d->def);
     domainDefFree(d->newDef);
     free(d->managedSave);
+    free(d->startConfig);
     if (d->extFree)
         d->extFree(d->ext);
     free(d);
@@ -307,6 +308,22 @@ testDomainSetState(TestDomain *d, int state, int reason)
     d->reason = reason;
 }
 
+static char *
+testConfigFormat(const DomainDef *def)
+{
+    return domainDefFormat(def, VIR_DOMAIN_XML_INACTIVE |
+                                VIR_DOMAIN_XML_SECURE);
+}
+
+/* Remember the config D starts with, for IsUpdated. */
+static void
+testDomainMarkConfig(TestDomain *d)
+{
+    free(d->startConfig);
+    d->startConfig = d->newDef ? testConfigFormat(d->newDef) : NULL;
+    d->updated = false;
+}
+
 void
 testDomainStartState(TestHost *h, TestDomain *d, int state, int reason)
 {
@@ -326,7 +343,7 @@ testDomainStartState(TestHost *h, TestDomain *d, int state, int reason)
     testIDKey(d->def->id, idstr, sizeof(idstr));
     hashSet(h->byID, idstr, d);
     d->cpuTimeBase = 0;
-    d->updated = false;
+    testDomainMarkConfig(d);
     testDomainSetState(d, state, reason);
 }
 
@@ -350,6 +367,7 @@ testDomainStop(virConnectPtr conn, TestHost *h, TestDomain *d, int reason,
     }
     d->def->id = -1;
     d->updated = false;
+    FREE(d->startConfig);
     testDomainSetState(d, VIR_DOMAIN_SHUTOFF, reason);
     d->cpuTimeBase = 0;
 }
@@ -708,16 +726,12 @@ testDomainIsUpdated(virDomainPtr dom)
     if (!(d = testDomainAcquire(dom, &h)))
         return -1;
     ret = d->updated;
-    if (!ret && d->newDef) {
+    if (!ret && d->newDef && d->startConfig) {
         /* changes to the config while running show in its formatting */
-        char *a = domainDefFormat(d->def, VIR_DOMAIN_XML_INACTIVE |
-                                          VIR_DOMAIN_XML_SECURE);
-        char *b = domainDefFormat(d->newDef, VIR_DOMAIN_XML_INACTIVE |
-                                             VIR_DOMAIN_XML_SECURE);
+        char *now = testConfigFormat(d->newDef);
 
-        ret = strcmp(a, b) != 0;
-        free(a);
-        free(b);
+        ret = strcmp(now, d->startConfig) != 0;
+        free(now);
     }
     testHostUnlock(h);
     return ret;

@@ -269,7 +269,7 @@ testNodeNumber(XNode *parent, const char *name, unsigned int *out,
         return 0;
     errno = 0;
     v = strtoul(text, &end, 10);
-    if (errno || *end || end == text || v == 0 || v > 1u << 20) {
+    if (errno || *end || end == text || v == 0 || v > 0xffffffffUL) {
         reportError(VIR_ERR_XML_ERROR, "invalid <%s> '%s' in '%s'", name,
                     text, file);
         return -1;

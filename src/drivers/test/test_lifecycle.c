@@ -339,6 +339,10 @@ testRestartLocked(virConnectPtr conn, TestDomain *d)
             domainDefFree(d->def);
             d->def = fresh;
             d->updated = false;
+            free(d->startConfig);
+            d->startConfig = domainDefFormat(d->newDef,
+                                             VIR_DOMAIN_XML_INACTIVE |
+                                             VIR_DOMAIN_XML_SECURE);
         }
     }
     d->cpuTimeBase = 0;

@@ -1448,9 +1448,10 @@ family('events', sub {
         $want->(3, 'RESUMED');
         $d->destroy();
         $want->(4, 'STOPPED');
+        my $defxml = config_xml($d);    # same uuid: the callbacks on $d stay valid
         $d->undefine();
         $want->(5, 'UNDEFINED');
-        $d = $conn->define_domain($c->{xml});
+        $d = $conn->define_domain($defxml);
         $want->(6, 'DEFINED');
         my @got = map { "$_->[1]/$_->[2]" } grep { $_->[0] eq $c->{name} } @life;
         my @exp = (D->EVENT_STARTED . '/' . D->EVENT_STARTED_BOOTED,

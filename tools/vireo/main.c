@@ -31,8 +31,9 @@ mainURIEscape(char *buf, size_t len, const char *s)
 }
 
 /* The URI used when neither -c nor LIBVIRT_DEFAULT_URI is given: the
- * embedded QEMU driver with its state under /var/lib/vireo for root, else
- * $XDG_STATE_HOME/vireo (or ~/.local/state/vireo). Caller frees. */
+ * embedded QEMU driver with its state under $VIREO_ROOT if set, else
+ * /var/lib/vireo for root, else $XDG_STATE_HOME/vireo (or
+ * ~/.local/state/vireo). Caller frees. */
 char *
 mainDefaultURI(void)
 {
@@ -40,9 +41,12 @@ mainDefaultURI(void)
     char dir[2048];
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
+    const char *root = getenv("VIREO_ROOT");
     char *uri;
 
-    if (geteuid() == 0) {
+    if (root && root[0] == '/') {
+        snprintf(dir, sizeof(dir), "%s", root);
+    } else if (geteuid() == 0) {
         snprintf(dir, sizeof(dir), "/var/lib/vireo");
     } else if (state && state[0] == '/') {
         snprintf(dir, sizeof(dir), "%s/vireo", state);

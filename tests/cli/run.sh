@@ -166,5 +166,8 @@ else
     notok "bash completion script parses" "syntax error" "$scratch/diff"
 fi
 
+# the default-uri case's embed root
+rm -rf /tmp/vireo-cli-default-root
+
 echo "1..$n"
 [ "$failed" = 0 ]

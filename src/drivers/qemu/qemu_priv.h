@@ -141,6 +141,9 @@ int qemuStateSetAutostart(QemuDriver *drv, const char *name, bool on);
 /* Save the live status of active domain D (run/NAME.xml); remove it. */
 int qemuStateSaveStatus(QemuDriver *drv, QemuDom *d);
 void qemuStateDeleteStatus(QemuDriver *drv, const char *name);
+/* Remember why NAME shut off (run/NAME.last, removed by the next
+ * qemuStateDeleteStatus) so that the next opener reports it. 0 or -1. */
+int qemuStateSaveLastState(QemuDriver *drv, const char *name, int reason);
 /* Persist the next domain id. 0 or -1. */
 int qemuStateSaveNextId(QemuDriver *drv);
 /* Load every definition and live status under the root into DRV (lock

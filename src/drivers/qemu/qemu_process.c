@@ -203,6 +203,9 @@ qemuProcessCleanup(QemuDriver *drv, QemuDom *d, int reason)
         d->newDef = NULL;
     }
     d->def->id = -1;
+    if (d->persistent && qemuStateSaveLastState(drv, d->def->name,
+                                                reason) < 0)
+        errorReset();
     d->updated = false;
     d->destroying = d->gotShutdown = d->shutdownGuest = false;
     d->fakeReboot = d->pausedByUs = d->crashDestroy = false;

@@ -207,6 +207,9 @@ qemuStateDeleteConfig(QemuDriver *drv, const char *name)
     int ret = qemuStateUnlink(path);
 
     free(path);
+    path = qemuStatePath(drv, "run", name, ".last");
+    unlink(path);
+    free(path);
     if (ret == 0)
         ret = qemuStateSetAutostart(drv, name, false);
     return ret;
@@ -245,6 +248,19 @@ qemuStateSaveStatus(QemuDriver *drv, QemuDom *d)
     return ret;
 }
 
+int
+qemuStateSaveLastState(QemuDriver *drv, const char *name, int reason)
+{
+    char *path = qemuStatePath(drv, "run", name, ".last");
+    char buf[32];
+    int ret;
+
+    snprintf(buf, sizeof(buf), "%d\n", reason);
+    ret = qemuStateWriteFile(path, buf);
+    free(path);
+    return ret;
+}
+
 void
 qemuStateDeleteStatus(QemuDriver *drv, const char *name)
 {
@@ -254,6 +270,9 @@ qemuStateDeleteStatus(QemuDriver *drv, const char *name)
         logDebug("qemu", "cannot remove '%s': %s", path, strerror(errno));
     free(path);
     path = qemuStatePath(drv, "run", name, ".pid");
+    unlink(path);
+    free(path);
+    path = qemuStatePath(drv, "run", name, ".last");
     unlink(path);
     free(path);
 }
@@ -392,7 +411,7 @@ static void
 qemuStateAddConfig(QemuDriver *drv, const char *file)
 {
     DomainDef *def = qemuStateLoadConfig(drv, file);
-    char *mark;
+    char *mark, *last;
     QemuDom *d;
 
     if (!def)
@@ -406,6 +425,15 @@ qemuStateAddConfig(QemuDriver *drv, const char *file)
     d = qemuDomAdd(drv, def, true);
     mark = qemuStatePath(drv, "autostart", d->def->name, "");
     d->autostart = access(mark, F_OK) == 0;
+    free(mark);
+    /* why it stopped last time */
+    mark = qemuStatePath(drv, "run", d->def->name, ".last");
+    if ((last = qemuStateReadFile(mark))) {
+        d->reason = atoi(last);
+        if (d->reason < 0 || d->reason >= VIR_DOMAIN_SHUTOFF_LAST)
+            d->reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+        free(last);
+    }
     free(mark);
 }
 

@@ -21,8 +21,7 @@ testExtFree(void *opaque)
         return;
     testSnapListFree(e->snaps);
     testJobsFree(e->jobs);
-    if (e->consoleFd >= 0)
-        close(e->consoleFd);
+    testChrSessionsFree(e->chr);
     for (size_t i = 0; i < e->ndiskSizes; i++)
         free(e->diskSizeNames[i]);
     free(e->diskSizeNames);
@@ -38,7 +37,6 @@ testExt(TestDomain *d)
 
     if (!e) {
         ALLOC(e);
-        e->consoleFd = -1;
         d->ext = e;
         d->extFree = testExtFree;
     }

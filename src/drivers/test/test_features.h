@@ -6,15 +6,16 @@
 
 typedef struct _TestSnapList TestSnapList;   /* test_snapshot.c */
 typedef struct _TestJobs TestJobs;           /* test_blockjob.c */
+typedef struct _TestChrSessions TestChrSessions;   /* test_streams.c */
 
 /* What the feature files keep per domain (TestDomain.ext). */
 typedef struct {
     TestSnapList *snaps;        /* snapshots, NULL until the first one */
     TestJobs *jobs;             /* block jobs and the last completed job */
     unsigned int frozen;        /* mount points frozen by FSFreeze */
+    int frozenRun;              /* domain id when they were frozen */
     long long timeOffsetNs;     /* guest clock minus host clock */
-    bool consoleOpen;           /* a console stream is attached */
-    int consoleFd;              /* our end of the open console, or -1 */
+    TestChrSessions *chr;       /* open console/channel streams */
     unsigned long long *diskSizes;  /* BlockResize results, by disk dst */
     char **diskSizeNames;
     size_t ndiskSizes;
@@ -85,3 +86,5 @@ void testIOThreadStats(TestDomain *d, virTypedParameterPtr *list, int *n,
 /* test_blockjob.c: true (with OPERATION_INVALID reported) when disk DST of
  * D has a block job running. */
 bool testBlockJobBusy(TestDomain *d, const char *dst);
+/* test_streams.c: end D's console/channel sessions and free them. */
+void testChrSessionsFree(TestChrSessions *s);

@@ -254,7 +254,10 @@ qemuDefaultRoot(void)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
+    const char *root = getenv("VIREO_ROOT");
 
+    if (root && root[0] == '/')
+        return allocStrdup(root);     /* as the vireo CLI does */
     if (geteuid() == 0)
         return allocStrdup("/var/lib/vireo");
     if (state && state[0] == '/')

@@ -24,14 +24,14 @@ bootPaused(const char *name, const char *machine, const char *devices,
            const char *const *expect)
 {
     char *xml = qtXML(name, "", devices);
-    char *m = strstr(xml, "machine='q35'");
+    const char *m = strstr(xml, "machine='q35'");
+    int at = m ? (int)(m - xml) : -1;
     virDomainPtr dom;
     char *live;
     int reason = -1;
 
-    if (m && strcmp(machine, "q35") != 0) {
+    if (at >= 0 && strcmp(machine, "q35") != 0) {
         char *other = NULL;
-        int at = (int)(m - xml);
 
         if (asprintf(&other, "%.*smachine='%s'%s", at, xml, machine,
                      xml + at + strlen("machine='q35'")) < 0)

@@ -17,28 +17,34 @@ makeImage(const char *fmt, const char *path)
     return system(cmd) == 0;
 }
 
+/* XML (taken) with its machine type set to MACHINE (new string). */
+static char *
+withMachine(char *xml, const char *machine)
+{
+    const char *key = "machine='q35'";
+    size_t at = strstr(xml, key) ? (size_t)(strstr(xml, key) - xml) : 0;
+    char *other = NULL;
+
+    if (!at)
+        return xml;
+    if (asprintf(&other, "%.*smachine='%s'%s", (int)at, xml, machine,
+                 xml + at + strlen(key)) < 0)
+        abort();
+    free(xml);
+    return other;
+}
+
 /* Define DEVICES into a domain NAME on MACHINE, start it paused, check
  * each string of EXPECT is in the live XML, then destroy and undefine. */
 static void
 bootPaused(const char *name, const char *machine, const char *devices,
            const char *const *expect)
 {
-    char *xml = qtXML(name, "", devices);
-    const char *m = strstr(xml, "machine='q35'");
-    int at = m ? (int)(m - xml) : -1;
+    char *xml = withMachine(qtXML(name, "", devices), machine);
     virDomainPtr dom;
     char *live;
     int reason = -1;
 
-    if (at >= 0 && strcmp(machine, "q35") != 0) {
-        char *other = NULL;
-
-        if (asprintf(&other, "%.*smachine='%s'%s", at, xml, machine,
-                     xml + at + strlen("machine='q35'")) < 0)
-            abort();
-        free(xml);
-        xml = other;
-    }
     dom = virDomainDefineXML(conn, xml);
     free(xml);
     TAP_OK(dom != NULL, "%s: define: %s", name, dom ? "ok" : qtErrMsg());

@@ -22,14 +22,20 @@ static char *
 withMachine(char *xml, const char *machine)
 {
     const char *key = "machine='q35'";
-    size_t at = strstr(xml, key) ? (size_t)(strstr(xml, key) - xml) : 0;
-    char *other = NULL;
+    char *hit = strstr(xml, key);
+    size_t head, tail, mlen = strlen(machine);
+    char *other;
 
-    if (!at)
+    if (!hit)
         return xml;
-    if (asprintf(&other, "%.*smachine='%s'%s", (int)at, xml, machine,
-                 xml + at + strlen(key)) < 0)
+    head = (size_t)(hit - xml);
+    tail = strlen(hit + strlen(key));
+    other = malloc(head + mlen + tail + 16);
+    if (!other)
         abort();
+    memcpy(other, xml, head);
+    sprintf(other + head, "machine='%s'", machine);
+    memcpy(other + head + mlen + 10, hit + strlen(key), tail + 1);
     free(xml);
     return other;
 }

@@ -17,17 +17,17 @@ makeImage(const char *fmt, const char *path)
     return system(cmd) == 0;
 }
 
-/* XML (taken) with its machine type set to MACHINE (new string). */
+/* XML with its machine type set to MACHINE (a new string). */
 static char *
-withMachine(char *xml, const char *machine)
+withMachine(const char *xml, const char *machine)
 {
     const char *key = "machine='q35'";
-    char *hit = strstr(xml, key);
+    const char *hit = strstr(xml, key);
     size_t head, tail, mlen = strlen(machine);
     char *other;
 
     if (!hit)
-        return xml;
+        return strdup(xml);
     head = (size_t)(hit - xml);
     tail = strlen(hit + strlen(key));
     other = malloc(head + mlen + tail + 16);
@@ -36,7 +36,6 @@ withMachine(char *xml, const char *machine)
     memcpy(other, xml, head);
     sprintf(other + head, "machine='%s'", machine);
     memcpy(other + head + mlen + 10, hit + strlen(key), tail + 1);
-    free(xml);
     return other;
 }
 
@@ -46,13 +45,15 @@ static void
 bootPaused(const char *name, const char *machine, const char *devices,
            const char *const *expect)
 {
-    char *xml = withMachine(qtXML(name, "", devices), machine);
+    char *base = qtXML(name, "", devices);
+    char *xml = withMachine(base, machine);
     virDomainPtr dom;
     char *live;
     int reason = -1;
 
     dom = virDomainDefineXML(conn, xml);
     free(xml);
+    free(base);
     TAP_OK(dom != NULL, "%s: define: %s", name, dom ? "ok" : qtErrMsg());
     if (!dom)
         return;

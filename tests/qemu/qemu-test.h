@@ -23,6 +23,7 @@
 #define QT_MARKER "VIREO-GUEST-READY"
 
 static char qtGuest[512];
+static const char *qtMachine = "q35";     /* machine type of qtXML */
 
 static inline long long
 qtNowMs(void)
@@ -101,7 +102,7 @@ qtXML(const char *name, const char *lifecycle, const char *extra)
                  "  <memory unit='MiB'>256</memory>\n"
                  "  <vcpu>1</vcpu>\n"
                  "  <os>\n"
-                 "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                 "    <type arch='x86_64' machine='%s'>hvm</type>\n"
                  "    <kernel>%s/vmlinuz</kernel>\n"
                  "    <initrd>%s/initrd.img</initrd>\n"
                  "    <cmdline>console=ttyS0 panic=-1</cmdline>\n"
@@ -114,7 +115,8 @@ qtXML(const char *name, const char *lifecycle, const char *extra)
                  "</console>\n"
                  "%s"
                  "  </devices>\n"
-                 "</domain>\n", name, qtGuest, qtGuest, lifecycle, extra) < 0)
+                 "</domain>\n", name, qtMachine, qtGuest, qtGuest, lifecycle,
+                 extra) < 0)
         abort();
     return xml;
 }

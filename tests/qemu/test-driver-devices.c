@@ -17,43 +17,22 @@ makeImage(const char *fmt, const char *path)
     return system(cmd) == 0;
 }
 
-/* XML with its machine type set to MACHINE (a new string). */
-static char *
-withMachine(const char *xml, const char *machine)
-{
-    const char *key = "machine='q35'";
-    const char *hit = strstr(xml, key);
-    size_t head, tail, mlen = strlen(machine);
-    char *other;
-
-    if (!hit)
-        return strdup(xml);
-    head = (size_t)(hit - xml);
-    tail = strlen(hit + strlen(key));
-    other = malloc(head + mlen + tail + 16);
-    if (!other)
-        abort();
-    memcpy(other, xml, head);
-    sprintf(other + head, "machine='%s'", machine);
-    memcpy(other + head + mlen + 10, hit + strlen(key), tail + 1);
-    return other;
-}
-
 /* Define DEVICES into a domain NAME on MACHINE, start it paused, check
  * each string of EXPECT is in the live XML, then destroy and undefine. */
 static void
 bootPaused(const char *name, const char *machine, const char *devices,
            const char *const *expect)
 {
-    char *base = qtXML(name, "", devices);
-    char *xml = withMachine(base, machine);
+    char *xml;
     virDomainPtr dom;
     char *live;
     int reason = -1;
 
+    qtMachine = machine;
+    xml = qtXML(name, "", devices);
+    qtMachine = "q35";
     dom = virDomainDefineXML(conn, xml);
     free(xml);
-    free(base);
     TAP_OK(dom != NULL, "%s: define: %s", name, dom ? "ok" : qtErrMsg());
     if (!dom)
         return;

@@ -18,9 +18,9 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 check: build
-	@meson test -C $(BUILD) --print-errorlogs --no-rebuild >$(BUILD)/test-output.txt 2>&1; \
+	@meson test -C $(BUILD) --print-errorlogs --no-rebuild --logbase check >$(BUILD)/test-output.txt 2>&1; \
 	 rc=$$?; tail -n 25 $(BUILD)/test-output.txt; \
-	 scripts/summary.py $(BUILD)/meson-logs/testlog.json || rc=1; exit $$rc
+	 scripts/summary.py $(BUILD)/meson-logs/check.json || rc=1; exit $$rc
 
 demo: build
 	@scripts/demo.sh $(BUILD)

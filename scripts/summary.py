@@ -10,7 +10,14 @@ passed = failed = skipped = 0
 bad = []
 with open(sys.argv[1]) as fp:
     for line in fp:
-        t = json.loads(line)
+        if not line.strip():
+            continue
+        try:
+            t = json.loads(line)
+        except ValueError:
+            failed += 1
+            bad.append("(an unreadable line in the test log)")
+            continue
         out = t.get("stdout") or ""
         oks = re.findall(r"^(not ok|ok)\b[^\n]*", out, re.M)
         if t.get("protocol") == "tap" or oks:

@@ -121,6 +121,20 @@ qtXML(const char *name, const char *lifecycle, const char *extra)
     return xml;
 }
 
+/* Open URI, retrying for a while: a connection closed just before may
+ * still be referenced by queued events, and it holds the root until they
+ * are delivered. */
+static inline virConnectPtr
+qtOpen(const char *uri)
+{
+    long long until = qtNowMs() + 5000;
+    virConnectPtr conn;
+
+    while (!(conn = virConnectOpen(uri)) && qtNowMs() < until)
+        usleep(20 * 1000);
+    return conn;
+}
+
 /* ---- events ---- */
 
 typedef struct {

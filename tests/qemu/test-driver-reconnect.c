@@ -160,13 +160,13 @@ testKilledManager(void)
 static void
 testDiedUnwatched(void)
 {
-    virConnectPtr conn = virConnectOpen(uri);
+    virConnectPtr conn = qtOpen(uri);
     virDomainPtr dom;
     pid_t pid;
     int state = -1, reason = -1;
     char path[600];
 
-    TAP_OK(conn != NULL, "open");
+    TAP_OK(conn != NULL, "open: %s", conn ? "ok" : qtErrMsg());
     if (!conn)
         return;
     dom = virDomainLookupByName(conn, "rc");
@@ -179,7 +179,7 @@ testDiedUnwatched(void)
     kill(pid, SIGKILL);
     usleep(100 * 1000);
 
-    conn = virConnectOpen(uri);
+    conn = qtOpen(uri);
     TAP_OK(conn != NULL, "reopen");
     if (!conn)
         return;

@@ -46,7 +46,8 @@ struct QemuDom {
 
     /* the QEMU process, when active */
     pid_t pid;                  /* 0 when inactive */
-    int pidfd;                  /* -1 when none */
+    int pidfd;                  /* -1 when none (or no pidfd support) */
+    unsigned int gen;           /* counts watchers started */
     unsigned long long procStart;   /* start time from /proc, identity */
     struct timespec startedAt;  /* CLOCK_MONOTONIC of the last start */
     Qmp *mon;                   /* NULL until negotiated / after exit */

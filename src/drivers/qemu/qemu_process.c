@@ -67,6 +67,54 @@ qemuProcStart(pid_t pid)
     return start;
 }
 
+/* True while PID runs and is the process that started at START (0: not
+ * checked). Used where pidfds are missing (old kernels, valgrind); reaps
+ * PID when it is our zombie. */
+static bool
+qemuPidAlive(pid_t pid, unsigned long long start)
+{
+    char path[64], buf[512];
+    bool alive = true;
+    FILE *f;
+    char *p;
+
+    if (pid <= 0 || waitpid(pid, NULL, WNOHANG) == pid ||
+        (kill(pid, 0) < 0 && errno == ESRCH))
+        return false;
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    if (!(f = fopen(path, "re")))
+        return false;
+    if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
+        (p[2] == 'Z' || p[2] == 'X'))
+        alive = false;
+    fclose(f);
+    return alive && (!start || qemuProcStart(pid) == start);
+}
+
+/* True while the QEMU behind PIDFD (or PID when PIDFD is -1) runs. */
+static bool
+qemuProcessAlive(int pidfd, pid_t pid, unsigned long long start)
+{
+    struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+    if (pidfd >= 0)
+        return poll(&p, 1, 0) == 0;
+    return qemuPidAlive(pid, start);
+}
+
+/* Send SIG to D's QEMU, through its pidfd when there is one. */
+static int
+qemuProcessSignal(QemuDom *d, int sig)
+{
+    if (d->pidfd >= 0)
+        return qemuPidfdSignal(d->pidfd, sig);
+    if (!qemuPidAlive(d->pid, d->procStart)) {
+        errno = ESRCH;
+        return -1;
+    }
+    return kill(d->pid, sig);
+}
+
 unsigned long long
 qemuProcessCpuTime(const QemuDom *d)
 {
@@ -254,7 +302,10 @@ qemuProcessHandleExit(QemuDriver *drv, QemuDom *d)
 typedef struct {
     QemuDriver *drv;
     QemuDom *d;                 /* holds a reference */
-    int pidfd;
+    int pidfd;                  /* -1: poll the pid instead */
+    pid_t pid;
+    unsigned long long procStart;
+    unsigned int gen;           /* the start of D this watch is about */
     int kickfd;
 } Watch;
 
@@ -267,8 +318,7 @@ qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
     pthread_mutex_lock(&drv->lock);
     if (actions & QEMU_ACTION_DESTROY) {
         d->destroying = true;
-        if (d->pidfd >= 0)
-            qemuPidfdSignal(d->pidfd, SIGKILL);
+        qemuProcessSignal(d, SIGKILL);
         pthread_mutex_unlock(&drv->lock);
         return;
     }
@@ -315,7 +365,9 @@ qemuProcessWatch(void *opaque)
         uint64_t v;
         int actions;
 
-        if (poll(pfd, 2, -1) < 0) {
+        bool exited;
+
+        if (poll(pfd, 2, w->pidfd >= 0 ? -1 : 100) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -332,9 +384,12 @@ qemuProcessWatch(void *opaque)
             if (actions)
                 qemuProcessRunActions(drv, d, actions);
         }
-        if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        exited = w->pidfd >= 0 ?
+            (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 :
+            !qemuPidAlive(w->pid, w->procStart);
+        if (exited) {
             pthread_mutex_lock(&drv->lock);
-            if (d->pidfd == w->pidfd)
+            if (d->gen == w->gen && d->pid > 0)
                 qemuProcessHandleExit(drv, d);
             pthread_mutex_unlock(&drv->lock);
             done = true;
@@ -365,6 +420,9 @@ qemuProcessStartWatcher(QemuDriver *drv, QemuDom *d)
     w->drv = drv;
     w->d = d;
     w->pidfd = d->pidfd;
+    w->pid = d->pid;
+    w->procStart = d->procStart;
+    w->gen = ++d->gen;
     if ((w->kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
         reportSystemError(errno, "cannot create an eventfd");
         free(w);
@@ -536,7 +594,7 @@ qemuProcessSpawn(char **argv, int logfd)
  * when QEMU exits or MS pass. Returns the connected fd, -1 with an error
  * (-2 with none when QEMU exited). */
 static int
-qemuProcessConnectMonitor(const char *path, int pidfd, int ms)
+qemuProcessConnectMonitor(const char *path, int pidfd, pid_t pid, int ms)
 {
     long long until = qemuNowMs() + ms;
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -544,8 +602,6 @@ qemuProcessConnectMonitor(const char *path, int pidfd, int ms)
 
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
     for (;;) {
-        struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
         if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
             reportSystemError(errno, "cannot create a socket");
             return -1;
@@ -558,8 +614,9 @@ qemuProcessConnectMonitor(const char *path, int pidfd, int ms)
                               path);
             return -1;
         }
-        if (poll(&pfd, 1, 5) > 0)
+        if (!qemuProcessAlive(pidfd, pid, 0))
             return -2;
+        usleep(5000);
         if (qemuNowMs() > until) {
             reportError(VIR_ERR_OPERATION_TIMEOUT, "QEMU did not open its "
                         "monitor '%s' within %d ms", path, ms);
@@ -766,10 +823,11 @@ qemuProcessPrepare(QemuDriver *drv, QemuDom *d, StartCtx *s)
 static void
 qemuProcessStartFailed(QemuDriver *drv, QemuDom *d, StartCtx *s, bool exited)
 {
-    struct pollfd pfd = { .fd = d->pidfd, .events = POLLIN };
-
-    if (!exited && d->pidfd >= 0)
-        exited = poll(&pfd, 1, 300) > 0;
+    for (int i = 0; i < 30 && !exited; i++) {
+        exited = !qemuProcessAlive(d->pidfd, d->pid, 0);
+        if (!exited)
+            usleep(10000);
+    }
     if (exited) {
         char *tail = qemuProcessLogTail(s->logPath, s->logStart);
 
@@ -780,8 +838,8 @@ qemuProcessStartFailed(QemuDriver *drv, QemuDom *d, StartCtx *s, bool exited)
     }
     d->startFailed = true;
     d->destroying = true;
-    if (d->pidfd >= 0)
-        qemuPidfdSignal(d->pidfd, SIGKILL);
+    if (!exited)
+        qemuProcessSignal(d, SIGKILL);
     if (d->pid > 0)
         waitpid(d->pid, NULL, 0);
 }
@@ -802,7 +860,7 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
     d->pidfd = qemuPidfdOpen(pid);
     d->procStart = qemuProcStart(pid);
     pthread_mutex_unlock(&drv->lock);
-    fd = qemuProcessConnectMonitor(s->monPath, d->pidfd,
+    fd = qemuProcessConnectMonitor(s->monPath, d->pidfd, pid,
                                    QEMU_START_TIMEOUT_MS);
     if (fd >= 0)
         mon = qmpOpenFd(fd, QEMU_START_TIMEOUT_MS, qemuEventHandle, d);
@@ -887,7 +945,7 @@ int
 qemuProcessKill(QemuDriver *drv, QemuDom *d, bool graceful)
 {
     d->destroying = true;
-    if (d->pidfd < 0 || qemuPidfdSignal(d->pidfd, SIGTERM) < 0)
+    if (qemuProcessSignal(d, SIGTERM) < 0)
         logDebug("qemu", "SIGTERM to '%s' failed: %s", d->def->name,
                  strerror(errno));
     if (qemuProcessWaitFor(d, qemuIsInactive,
@@ -901,8 +959,7 @@ qemuProcessKill(QemuDriver *drv, QemuDom *d, bool graceful)
                     QEMU_GRACEFUL_WAIT_MS / 1000);
         return -1;
     }
-    if (d->pidfd >= 0)
-        qemuPidfdSignal(d->pidfd, SIGKILL);
+    qemuProcessSignal(d, SIGKILL);
     if (qemuProcessWaitFor(d, qemuIsInactive, QEMU_KILL_WAIT_MS))
         return 0;
     reportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' (pid %ld) did "
@@ -948,13 +1005,14 @@ qemuProcessReconnect(QemuDriver *drv, QemuDom *d)
     Qmp *mon = NULL;
     int pending;
 
-    struct pollfd pfd = { .events = POLLIN };
+    bool gone;
 
     d->pidfd = qemuPidfdOpen(d->pid);
-    pfd.fd = d->pidfd;
     /* gone, exited (a zombie), or a recycled pid: QEMU is no more */
-    if (d->pidfd < 0 || poll(&pfd, 1, 0) > 0 ||
-        (d->procStart && qemuProcStart(d->pid) != d->procStart)) {
+    gone = (d->pidfd < 0 && errno != ENOSYS) ||
+        !qemuProcessAlive(d->pidfd, d->pid, 0) ||
+        (d->procStart && qemuProcStart(d->pid) != d->procStart);
+    if (gone) {
         logDebug("qemu", "QEMU of domain '%s' (pid %ld) is gone",
                  d->def->name, (long)d->pid);
         if (d->pidfd >= 0)

@@ -363,8 +363,8 @@ def lifecycle():
     def _():
         ensure_running(d)
         d.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 10, [29, 56, 111], 3, 0)
-        expect_error(E_ARG, lambda: d.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 10,
-                                              [30] * 17, 17, 0), 'more than 16 keys')
+        eq(state(d), RUNNING, 'still running')
+        # (more than 16 keys: python3-libvirt refuses them itself)
 
     @method('sendProcessSignal')
     def _():
@@ -1178,7 +1178,9 @@ def guest():
 
     @method('fSTrim')
     def _():
-        d.fSTrim('/', 0, 0)
+        d.fSTrim(None, 0, 0)
+        d.fSTrim(None, 1048576, 0)
+        eq(state(d), RUNNING, 'still running')
 
     @method('fsInfo')
     def _():

@@ -1339,8 +1339,15 @@ family('guest', sub {
         is_num(state_of($d), D->STATE_RUNNING, 'running');
     });
     method('fs_trim', sub {
-        $d->fs_trim('/', 0);
-        $d->fs_trim('/', 4096);
+        # Sys::Virt 9.0 passes undef as "" (never NULL, "every filesystem"),
+        # and drivers may refuse a mount point (libvirt's QEMU driver does):
+        # success or ARGUMENT_UNSUPPORTED. python-domain.py trims with NULL.
+        my $ok = eval { $d->fs_trim('/', 4096); 1 };
+        unless ($ok) {
+            my $e = $@;
+            die $e unless ref($e) && $e->isa('Sys::Virt::Error') &&
+                $e->code == Sys::Virt::Error::ERR_ARGUMENT_UNSUPPORTED;
+        }
         is_num(state_of($d), D->STATE_RUNNING, 'running');
     });
     method('get_fs_info', sub {

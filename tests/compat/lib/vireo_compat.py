@@ -102,6 +102,8 @@ def err_name(code):
         for k in dir(libvirt):
             if k.startswith('VIR_ERR_') and isinstance(getattr(libvirt, k), int):
                 _errnames.setdefault(getattr(libvirt, k), k)
+    if code is None:
+        return 'no libvirt error (refused by the binding)'
     return '%s(%d)' % (_errnames.get(code, 'VIR_ERR_?'), code)
 
 

@@ -230,6 +230,8 @@ sub function_in {
 sub record {
     my ($name, $result, $detail) = @_;
     $count++;
+    $detail =~ s/\n/\\n/g;
+    $detail =~ s/([^\x20-\x7e])/sprintf('\\x%02x', ord $1)/ge;
     my $line;
     if ($result eq 'pass') {
         $line = "ok $count - $family: $name";

@@ -234,7 +234,8 @@ const Cmd cmdtabCommands[] = {
     { "console", G_LIFE, consoleCommand, optsConsole, CMD_DOMAIN,
       "attach to a domain's console",
       "Connect the terminal to the domain's text console. Ctrl+] "
-      "detaches." },
+      "detaches. When input is piped in, it is sent to the guest and the "
+      "command ends once the console has been quiet for half a second." },
     { "autostart", G_LIFE, lifecycleAutostart, optsAutostart, CMD_DOMAIN,
       "start a domain when the host starts",
       "Mark the domain to be started automatically, or with --disable "

@@ -9,10 +9,13 @@
 
 #define CONSOLE_ESCAPE 0x1d     /* Ctrl+] */
 #define CONSOLE_BUF 4096
+#define CONSOLE_DRAIN_MS 500    /* after end of input, wait this long for
+                                   the guest to go quiet */
 
 typedef struct {
     virStreamPtr st;
     int stdinWatch;
+    int drainTimer;             /* running once input has ended */
     bool quit;
     bool failed;                /* an error was printed */
     char out[CONSOLE_BUF];      /* typed, not yet taken by the stream */
@@ -73,6 +76,8 @@ consoleStreamEvent(virStreamPtr st, int events, void *opaque)
                 consoleStop(c, false);
                 return;
             }
+            if (c->drainTimer >= 0)
+                virEventUpdateTimeout(c->drainTimer, CONSOLE_DRAIN_MS);
         }
         if (n == 0) {               /* the console closed */
             consoleStop(c, false);
@@ -104,6 +109,27 @@ consoleStreamEvent(virStreamPtr st, int events, void *opaque)
 }
 
 static void
+consoleDrained(int timer, void *opaque)
+{
+    consoleStop(opaque, false);
+}
+
+/* Input ended (a script piped into us): stop reading it, let what was typed
+ * reach the guest, and leave once the console has been quiet a moment, so
+ * that `echo cmd | vireo console dom` shows the command's output. */
+static void
+consoleInputEnded(Console *c)
+{
+    virEventRemoveHandle(c->stdinWatch);
+    c->stdinWatch = -1;
+    if ((c->drainTimer = virEventAddTimeout(CONSOLE_DRAIN_MS, consoleDrained,
+                                            c, NULL)) < 0)
+        consoleStop(c, false);
+    else
+        consoleUpdate(c);
+}
+
+static void
 consoleStdinEvent(int watch, int fd, int events, void *opaque)
 {
     Console *c = opaque;
@@ -115,8 +141,8 @@ consoleStdinEvent(int watch, int fd, int events, void *opaque)
     n = read(fd, c->out + c->outlen, CONSOLE_BUF - c->outlen);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return;
-    if (n <= 0) {                   /* end of input: detach */
-        consoleStop(c, false);
+    if (n <= 0) {                   /* end of input */
+        consoleInputEnded(c);
         return;
     }
     if ((esc = memchr(c->out + c->outlen, CONSOLE_ESCAPE, (size_t)n))) {
@@ -137,7 +163,7 @@ consoleStdinEvent(int watch, int fd, int events, void *opaque)
 int
 consoleAttach(virDomainPtr dom, const char *devname, unsigned int flags)
 {
-    Console c = { .stdinWatch = -1 };
+    Console c = { .stdinWatch = -1, .drainTimer = -1 };
     struct termios saved;
     bool raw = false;
     bool callback = false;
@@ -188,6 +214,8 @@ consoleAttach(virDomainPtr dom, const char *devname, unsigned int flags)
     }
     if (c.stdinWatch >= 0)
         virEventRemoveHandle(c.stdinWatch);
+    if (c.drainTimer >= 0)
+        virEventRemoveTimeout(c.drainTimer);
     if (callback)
         virStreamEventRemoveCallback(c.st);
     if (c.st) {

@@ -22,11 +22,16 @@ domainMetadataIndex(const DomainDef *def, const char *uri)
     return -1;
 }
 
+static void domainMetadataRename(XNode *node, const char *oldhref,
+                                 const char *uri, const char *key);
+
 char *
 domainMetadataGet(const DomainDef *def, const char *uri)
 {
     int idx = domainMetadataIndex(def, uri);
     Buf b = { 0 };
+    XNode *bare;
+    char *href;
     char *ret;
     size_t len;
 
@@ -35,7 +40,13 @@ domainMetadataGet(const DomainDef *def, const char *uri)
                     "'%s' in domain '%s'", uri ? uri : "", def->name);
         return NULL;
     }
-    xtreeFormat(&b, def->metadata[idx], NULL);
+    /* handed back as the caller gave it: without our namespace prefix */
+    bare = xtreeCopy(def->metadata[idx]);
+    href = allocStrdup(bare->href);
+    domainMetadataRename(bare, href, NULL, NULL);
+    free(href);
+    xtreeFormat(&b, bare, NULL);
+    xtreeFree(bare);
     ret = bufTake(&b);
     len = strlen(ret);
     if (len > 0 && ret[len - 1] == '\n')

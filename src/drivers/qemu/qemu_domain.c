@@ -293,8 +293,14 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
 
     if (qemuCheckFlags(flags, VIR_DOMAIN_DESTROY_GRACEFUL |
                        VIR_DOMAIN_DESTROY_REMOVE_LOGS, __func__) < 0 ||
-        !(d = qemuJobBegin(dom, true)))
+        !(d = qemuDomGet(dom)))
         return -1;
+    /* no job: destroy must work even while a job waits on a stuck QEMU
+     * (its monitor commands fail once QEMU is gone) */
+    if (qemuDomCheckActive(d) < 0) {
+        qemuDomRelease(d);
+        return -1;
+    }
     ret = qemuProcessKill(d->drv, d, flags & VIR_DOMAIN_DESTROY_GRACEFUL);
     if (ret == 0 && (flags & VIR_DOMAIN_DESTROY_REMOVE_LOGS)) {
         char *log = qemuStatePath(d->drv, "log", d->def->name, ".log");
@@ -304,7 +310,7 @@ qemuDomainDestroyFlags(virDomainPtr dom, unsigned int flags)
     }
     if (ret == 0)
         dom->id = -1;
-    qemuJobEnd(d);
+    qemuDomRelease(d);
     return ret;
 }
 

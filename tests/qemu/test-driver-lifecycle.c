@@ -49,7 +49,8 @@ testDefineStart(virDomainPtr *domOut, QtConsole *con)
            (int)virDomainGetID(dom));
     TAP_INT(virDomainIsActive(dom), 1, "is active");
     live = virDomainGetXMLDesc(dom, 0);
-    TAP_OK(live && strstr(live, "id='") && strstr(live, "<source path='/dev/pts/"),
+    TAP_OK(live && strstr(live, "id='") &&
+           strstr(live, "<source path='/dev/pts/"),
            "live XML has the id and the pty path");
     free(live);
     live = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);

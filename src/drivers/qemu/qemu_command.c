@@ -111,6 +111,12 @@ jsonStr(json_object *o, const char *key, const char *val)
     json_object_object_add(o, key, json_object_new_string(val));
 }
 
+static void
+jsonInt(json_object *o, const char *key, unsigned int val)
+{
+    json_object_object_add(o, key, json_object_new_int((int)val));
+}
+
 /* The value of attribute NAME in EXTRA, or NULL. */
 static const char *
 extraAttr(const XExtra *x, const char *name)
@@ -689,20 +695,21 @@ cmdDiskDevice(Cmd *c, DiskDef *disk, const char *node)
             snprintf(bus, sizeof(bus), "ide.%u", a->bus);
         jsonStr(o, "bus", bus);
         if (!c->q35)
-            json_object_object_add(o, "unit", json_object_new_int((int)a->unit));
+            jsonInt(o, "unit", a->unit);
         break;
     case DISK_BUS_SCSI:
         if (a->controller >= 8 || !c->scsiAdded[a->controller]) {
-            reportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' needs <controller "
-                        "type='scsi' index='%u' model='virtio-scsi'>",
+            reportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk '%s' needs "
+                        "<controller type='scsi' index='%u' "
+                        "model='virtio-scsi'>",
                         disk->dst, a->controller);
             return NULL;
         }
         o = jsonObj(cd ? "scsi-cd" : "scsi-hd", disk->info.alias);
         snprintf(bus, sizeof(bus), "scsi%u.0", a->controller);
         jsonStr(o, "bus", bus);
-        json_object_object_add(o, "scsi-id", json_object_new_int((int)a->target));
-        json_object_object_add(o, "lun", json_object_new_int((int)a->unit));
+        jsonInt(o, "scsi-id", a->target);
+        jsonInt(o, "lun", a->unit);
         break;
     default:
         break;

@@ -136,7 +136,9 @@ qemuProcessCpuTime(const QemuDom *d)
             sscanf(p + 1, "%llu %llu", &ut, &st);
     }
     fclose(f);
-    return (ut + st) * (1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100));
+    if (hz <= 0)
+        hz = 100;
+    return (ut + st) * (1000000000ULL / (unsigned long long)hz);
 }
 
 void

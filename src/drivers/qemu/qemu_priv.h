@@ -198,7 +198,7 @@ Qmp *qemuProcessMonAcquire(QemuDom *d);
 void qemuProcessMonRelease(QemuDom *d);
 /* Wait (lock held) until COND(d) or MS pass; false on timeout. */
 bool qemuProcessWaitFor(QemuDom *d, bool (*cond)(const QemuDom *d), int ms);
-/* Microseconds of CPU time QEMU used (0 when unknown). */
+/* Nanoseconds of CPU time QEMU used (0 when unknown). */
 unsigned long long qemuProcessCpuTime(const QemuDom *d);
 /* Set the subreaper bit while at least one connection is open. */
 void qemuProcessSubreaper(bool on);

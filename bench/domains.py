@@ -47,9 +47,11 @@ def run(n):
     out["create+destroy"] = rate(n, t)
     for d in doms:
         d.create()
+    # the state group: the one libvirt's test driver reports (vireo's
+    # reports all groups; asking for all would compare unequal work)
     t = time.perf_counter()
-    stats = conn.getAllDomainStats()
-    out["getAllDomainStats (domains/s)"] = rate(len(stats), t)
+    stats = conn.getAllDomainStats(libvirt.VIR_DOMAIN_STATS_STATE)
+    out["getAllDomainStats state (domains/s)"] = rate(len(stats), t)
     for d in doms:
         d.destroy()
     t = time.perf_counter()

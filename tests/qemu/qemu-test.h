@@ -58,7 +58,32 @@ qtSetup(char *why, size_t len)
     return true;
 }
 
-/* A fresh empty root directory (short: it holds unix sockets). */
+static char qtRootPath[64];
+
+/* Kill the QEMUs whose pidfiles are under ROOT/run and remove ROOT: a
+ * failed test leaves nothing behind. */
+static inline void
+qtRemoveRoot(const char *root)
+{
+    char cmd[600];
+
+    if (!root || !*root)
+        return;
+    snprintf(cmd, sizeof(cmd), "for f in '%s'/run/*.pid; do [ -f \"$f\" ] && "
+             "kill -9 $(cat \"$f\") 2>/dev/null; done; rm -rf '%s'", root,
+             root);
+    if (system(cmd) != 0)
+        printf("# could not clean up %s\n", root);
+}
+
+static inline void
+qtAtExit(void)
+{
+    qtRemoveRoot(qtRootPath);
+}
+
+/* A fresh empty root directory (short: it holds unix sockets), cleaned
+ * up at exit. */
 static inline char *
 qtRoot(void)
 {
@@ -66,6 +91,8 @@ qtRoot(void)
 
     if (!dir || !mkdtemp(dir))
         abort();
+    snprintf(qtRootPath, sizeof(qtRootPath), "%s", dir);
+    atexit(qtAtExit);
     return dir;
 }
 
@@ -79,15 +106,6 @@ qtURI(const char *root)
     return uri;
 }
 
-static inline void
-qtRemoveRoot(const char *root)
-{
-    char cmd[600];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", root);
-}
 
 /* The domain XML of a test guest NAME with EXTRA inside <devices> and
  * LIFECYCLE before it (both may be ""). Caller frees. */

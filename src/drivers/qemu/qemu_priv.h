@@ -141,6 +141,9 @@ int qemuStateDeleteConfig(QemuDriver *drv, const char *name);
 int qemuStateSetAutostart(QemuDriver *drv, const char *name, bool on);
 /* Save the live status of active domain D (run/NAME.xml); remove it. */
 int qemuStateSaveStatus(QemuDriver *drv, QemuDom *d);
+/* The same with DEF as the live definition (D's is not in place yet). */
+int qemuStateSaveStatusDef(QemuDriver *drv, QemuDom *d,
+                           const DomainDef *def);
 void qemuStateDeleteStatus(QemuDriver *drv, const char *name);
 /* Remember why NAME shut off (run/NAME.last, removed by the next
  * qemuStateDeleteStatus) so that the next opener reports it. 0 or -1. */

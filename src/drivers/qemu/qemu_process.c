@@ -861,6 +861,10 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
     d->pid = pid;
     d->pidfd = qemuPidfdOpen(pid);
     d->procStart = qemuProcStart(pid);
+    /* from now on a manager killed mid-start leaves a QEMU the next opener
+     * finds (paused, or running if cont got through) */
+    if (qemuStateSaveStatusDef(drv, d, s->live) < 0)
+        errorReset();
     pthread_mutex_unlock(&drv->lock);
     fd = qemuProcessConnectMonitor(s->monPath, d->pidfd, pid,
                                    QEMU_START_TIMEOUT_MS);

@@ -228,8 +228,14 @@ qemuStateSetAutostart(QemuDriver *drv, const char *name, bool on)
 int
 qemuStateSaveStatus(QemuDriver *drv, QemuDom *d)
 {
-    char *path = qemuStatePath(drv, "run", d->def->name, ".xml");
-    char *xml = domainDefFormat(d->def, VIR_DOMAIN_XML_SECURE);
+    return qemuStateSaveStatusDef(drv, d, d->def);
+}
+
+int
+qemuStateSaveStatusDef(QemuDriver *drv, QemuDom *d, const DomainDef *def)
+{
+    char *path = qemuStatePath(drv, "run", def->name, ".xml");
+    char *xml = domainDefFormat(def, VIR_DOMAIN_XML_SECURE);
     Buf b = { 0 };
     int ret;
 

@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_priv.h"
+#include "conf/domain_list.h"
 
 #include "alloc.h"
 #include "buf.h"
@@ -517,39 +518,14 @@ qemuConnectGetCapabilities(virConnectPtr conn)
 static bool
 qemuDomMatches(const QemuDom *d, unsigned int flags)
 {
-    bool active = qemuDomIsActive(d);
+    DomainListInfo info = {
+        .active = qemuDomIsActive(d),
+        .persistent = d->persistent,
+        .autostart = d->autostart,
+        .state = d->state,
+    };
 
-#define EITHER(a, b, va, vb) \
-    (!(flags & ((a) | (b))) || ((flags & (a)) && (va)) || \
-     ((flags & (b)) && (vb)))
-    return EITHER(VIR_CONNECT_LIST_DOMAINS_ACTIVE,
-                  VIR_CONNECT_LIST_DOMAINS_INACTIVE, active, !active) &&
-        EITHER(VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
-               VIR_CONNECT_LIST_DOMAINS_TRANSIENT, d->persistent,
-               !d->persistent) &&
-        EITHER(VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
-               VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, d->autostart,
-               !d->autostart) &&
-        EITHER(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
-               VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, false, true) &&
-        EITHER(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
-               VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, false, true) &&
-        EITHER(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT,
-               VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, false, true) &&
-        (!(flags & (VIR_CONNECT_LIST_DOMAINS_RUNNING |
-                    VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                    VIR_CONNECT_LIST_DOMAINS_SHUTOFF |
-                    VIR_CONNECT_LIST_DOMAINS_OTHER)) ||
-         ((flags & VIR_CONNECT_LIST_DOMAINS_RUNNING) &&
-          d->state == VIR_DOMAIN_RUNNING) ||
-         ((flags & VIR_CONNECT_LIST_DOMAINS_PAUSED) &&
-          d->state == VIR_DOMAIN_PAUSED) ||
-         ((flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF) &&
-          d->state == VIR_DOMAIN_SHUTOFF) ||
-         ((flags & VIR_CONNECT_LIST_DOMAINS_OTHER) &&
-          d->state != VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_PAUSED &&
-          d->state != VIR_DOMAIN_SHUTOFF));
-#undef EITHER
+    return domainListMatches(&info, flags);
 }
 
 #define QEMU_LIST_FLAGS \
@@ -593,49 +569,6 @@ qemuConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
     if (domains)
         *domains = list;
     return (int)n;
-}
-
-static int
-qemuConnectNumOfDomains(virConnectPtr conn)
-{
-    return qemuConnectListAllDomains(conn, NULL,
-                                     VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-}
-
-static int
-qemuConnectNumOfDefinedDomains(virConnectPtr conn)
-{
-    return qemuConnectListAllDomains(conn, NULL,
-                                     VIR_CONNECT_LIST_DOMAINS_INACTIVE);
-}
-
-static int
-qemuConnectListDomains(virConnectPtr conn, int *ids, int maxids)
-{
-    QemuDriver *drv = conn->privateData;
-    int n = 0;
-
-    pthread_mutex_lock(&drv->lock);
-    for (size_t i = 0; i < drv->ndoms && n < maxids; i++)
-        if (qemuDomIsActive(drv->doms[i]))
-            ids[n++] = drv->doms[i]->def->id;
-    pthread_mutex_unlock(&drv->lock);
-    return n;
-}
-
-static int
-qemuConnectListDefinedDomains(virConnectPtr conn, char **const names,
-                              int maxnames)
-{
-    QemuDriver *drv = conn->privateData;
-    int n = 0;
-
-    pthread_mutex_lock(&drv->lock);
-    for (size_t i = 0; i < drv->ndoms && n < maxnames; i++)
-        if (!qemuDomIsActive(drv->doms[i]))
-            names[n++] = allocStrdup(drv->doms[i]->def->name);
-    pthread_mutex_unlock(&drv->lock);
-    return n;
 }
 
 static virDomainPtr
@@ -714,10 +647,6 @@ static Driver qemuDriver = {
     .nodeGetInfo = qemuNodeGetInfo,
     .nodeGetFreeMemory = qemuNodeGetFreeMemory,
     .connectListAllDomains = qemuConnectListAllDomains,
-    .connectNumOfDomains = qemuConnectNumOfDomains,
-    .connectNumOfDefinedDomains = qemuConnectNumOfDefinedDomains,
-    .connectListDomains = qemuConnectListDomains,
-    .connectListDefinedDomains = qemuConnectListDefinedDomains,
     .domainLookupByID = qemuDomainLookupByID,
     .domainLookupByName = qemuDomainLookupByName,
     .domainLookupByUUID = qemuDomainLookupByUUID,

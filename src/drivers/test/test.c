@@ -2,6 +2,7 @@
 #define ERROR_DOMAIN VIR_FROM_TEST
 
 #include "test_priv.h"
+#include "conf/domain_list.h"
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
@@ -475,53 +476,21 @@ testDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
 
 /* ---- listing ---- */
 
-#define LIST_PAIR(flags, a, b, isA) \
-    (!((flags) & ((a) | (b))) || \
-     (((flags) & (a)) && (isA)) || (((flags) & (b)) && !(isA)))
-
 static bool
 testDomainMatches(TestDomain *d, unsigned int flags)
 {
-    bool active = testDomainIsActiveRec(d);
-    unsigned int states = VIR_CONNECT_LIST_DOMAINS_RUNNING |
-                          VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                          VIR_CONNECT_LIST_DOMAINS_SHUTOFF |
-                          VIR_CONNECT_LIST_DOMAINS_OTHER;
-    bool stateOK;
+    DomainListInfo info = {
+        .active = testDomainIsActiveRec(d),
+        .persistent = d->persistent,
+        .autostart = d->autostart,
+        .managedSave = d->hasManagedSave,
+        .hasSnapshot = (flags & (VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
+                                 VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT)) &&
+                       testSnapshotCount(d) > 0,
+        .state = d->state,
+    };
 
-    if (!LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_ACTIVE,
-                   VIR_CONNECT_LIST_DOMAINS_INACTIVE, active) ||
-        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
-                   VIR_CONNECT_LIST_DOMAINS_TRANSIENT, d->persistent) ||
-        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
-                   VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-                   d->hasManagedSave) ||
-        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
-                   VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, d->autostart))
-        return false;
-    if ((flags & (VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT |
-                  VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT)) &&
-        !LIST_PAIR(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
-                   VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
-                   testSnapshotCount(d) > 0))
-        return false;
-    if (!(flags & states))
-        return true;
-    switch (d->state) {
-    case VIR_DOMAIN_RUNNING:
-        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_RUNNING;
-        break;
-    case VIR_DOMAIN_PAUSED:
-        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_PAUSED;
-        break;
-    case VIR_DOMAIN_SHUTOFF:
-        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_SHUTOFF;
-        break;
-    default:
-        stateOK = flags & VIR_CONNECT_LIST_DOMAINS_OTHER;
-        break;
-    }
-    return stateOK;
+    return domainListMatches(&info, flags);
 }
 
 #define LIST_ALL_FLAGS \
@@ -550,12 +519,6 @@ testConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
     if (testCheckFlags(flags, LIST_ALL_FLAGS) < 0)
         return -1;
     /* checkpoints are not simulated: no domain has one */
-    if (flags & VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT &&
-        !(flags & VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT)) {
-        if (domains)
-            *domains = allocArray(1, sizeof(**domains));
-        return 0;
-    }
     pthread_mutex_lock(&h->lock);
     if (domains)
         list = allocArray(h->ndoms + 1, sizeof(*list));
@@ -570,57 +533,6 @@ testConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains,
     if (domains)
         *domains = list;
     return (int)n;
-}
-
-static int
-testConnectNumOfDomains(virConnectPtr conn)
-{
-    return testConnectListAllDomains(conn, NULL,
-                                     VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-}
-
-static int
-testConnectNumOfDefinedDomains(virConnectPtr conn)
-{
-    return testConnectListAllDomains(conn, NULL,
-                                     VIR_CONNECT_LIST_DOMAINS_INACTIVE);
-}
-
-static int
-testConnectListDomains(virConnectPtr conn, int *ids, int maxids)
-{
-    TestHost *h = testHostOf(conn);
-    int n = 0;
-
-    if (maxids < 0) {
-        reportError(VIR_ERR_INVALID_ARG, "negative maxids %d", maxids);
-        return -1;
-    }
-    pthread_mutex_lock(&h->lock);
-    for (size_t i = 0; i < h->ndoms && n < maxids; i++)
-        if (testDomainIsActiveRec(h->doms[i]))
-            ids[n++] = h->doms[i]->def->id;
-    pthread_mutex_unlock(&h->lock);
-    return n;
-}
-
-static int
-testConnectListDefinedDomains(virConnectPtr conn, char **const names,
-                              int maxnames)
-{
-    TestHost *h = testHostOf(conn);
-    int n = 0;
-
-    if (maxnames < 0) {
-        reportError(VIR_ERR_INVALID_ARG, "negative maxnames %d", maxnames);
-        return -1;
-    }
-    pthread_mutex_lock(&h->lock);
-    for (size_t i = 0; i < h->ndoms && n < maxnames; i++)
-        if (!testDomainIsActiveRec(h->doms[i]))
-            names[n++] = allocStrdup(h->doms[i]->def->name);
-    pthread_mutex_unlock(&h->lock);
-    return n;
 }
 
 /* ---- per-domain queries ---- */
@@ -744,10 +656,6 @@ testCoreFill(Driver *drv)
 {
     drv->name = "Test";
     drv->connectListAllDomains = testConnectListAllDomains;
-    drv->connectNumOfDomains = testConnectNumOfDomains;
-    drv->connectNumOfDefinedDomains = testConnectNumOfDefinedDomains;
-    drv->connectListDomains = testConnectListDomains;
-    drv->connectListDefinedDomains = testConnectListDefinedDomains;
     drv->domainLookupByID = testDomainLookupByID;
     drv->domainLookupByName = testDomainLookupByName;
     drv->domainLookupByUUID = testDomainLookupByUUID;

@@ -660,5 +660,12 @@ void
 qemuDriverRegister(void)
 {
     qemuDomainFill(&qemuDriver);
+    /* the feature families, one file (or a few) each */
+    qemuSaveFill(&qemuDriver);
+    qemuSnapshotFill(&qemuDriver);
+    qemuBlockFill(&qemuDriver);
+    qemuHotplugFill(&qemuDriver);
+    qemuTuneFill(&qemuDriver);
+    qemuGuestFill(&qemuDriver);
     driverRegister(&qemuDriver);
 }

@@ -218,3 +218,20 @@ void qemuConsoleClose(QemuDom *d);
 
 /* Fill the domain slots of the vtable. */
 void qemuDomainFill(Driver *drv);
+
+/* ---- the feature families: each fills the vtable slots it implements ---- */
+
+/* qemu_save.c: save/restore, managed save, core dump, domain jobs. */
+void qemuSaveFill(Driver *drv);
+/* qemu_snapshot.c: internal and external snapshots. */
+void qemuSnapshotFill(Driver *drv);
+/* qemu_block.c: block stats/info/resize/peek/iotune, block jobs. */
+void qemuBlockFill(Driver *drv);
+/* qemu_hotplug.c: attach/detach/update device, vCPUs, balloon memory. */
+void qemuHotplugFill(Driver *drv);
+/* qemu_tune.c: vCPU/emulator/iothread info and pinning, cgroups tunables,
+ * perf events, interface stats and bandwidth. */
+void qemuTuneFill(Driver *drv);
+/* qemu_guest.c: guest agent calls and everything else (NMI, keys,
+ * screenshot, memory peek, metadata, rename, stats for all domains...). */
+void qemuGuestFill(Driver *drv);

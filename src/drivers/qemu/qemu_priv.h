@@ -69,6 +69,11 @@ struct QemuDom {
     bool hasWatcher;
 
     QemuConsole *console;       /* the open console session, if any */
+
+    /* guest agent (qemu_agent.c) */
+    bool agentBusy;             /* a thread is talking to the agent */
+    bool agentTimeoutSet;       /* agentTimeout was set by the user */
+    int agentTimeout;           /* seconds, or VIR_DOMAIN_AGENT_RESPONSE_* */
 };
 
 /* One opened root: the state of a connection. */
@@ -235,3 +240,12 @@ void qemuTuneFill(Driver *drv);
 /* qemu_guest.c: guest agent calls and everything else (NMI, keys,
  * screenshot, memory peek, metadata, rename, stats for all domains...). */
 void qemuGuestFill(Driver *drv);
+
+/* ---- qemu_agent.c (guest family) ---- */
+
+/* A VSERPORT_CHANGE event of D (lock held): the agent's AGENT_LIFECYCLE. */
+void qemuAgentEvent(QemuDom *d, json_object *data);
+/* Ask D's guest agent to power the guest off (REBOOT: restart it); lock
+ * held, released while waiting. 0, or -1 with an error
+ * (VIR_ERR_AGENT_UNRESPONSIVE when the agent does not answer). */
+int qemuAgentShutdown(QemuDom *d, bool reboot);

@@ -17,6 +17,9 @@ echo "bench: bulk domain operations (ops/s, higher is better)"
 $py "$here/domains.py" 1000 10000 >"$tmp/sys-doms.json"
 LD_LIBRARY_PATH=$lib $py "$here/domains.py" 1000 10000 >"$tmp/our-doms.json"
 
+echo "bench: starting real guests (vireo, system libvirt as nobody, bare QEMU)"
+"$here/qemu-start.sh" "$build" 3 >"$tmp/qemu.jsonl"
+
 {
     echo "# Benchmarks"
     echo
@@ -27,5 +30,6 @@ LD_LIBRARY_PATH=$lib $py "$here/domains.py" 1000 10000 >"$tmp/our-doms.json"
         "$tmp/sys-calls.json" "$tmp/our-calls.json"
     $py "$here/report.py" "Bulk operations on test:///default (bench/domains.py; ops/s, higher is better)" \
         "$tmp/sys-doms.json" "$tmp/our-doms.json"
+    $py "$here/qemu-report.py" "$tmp/qemu.jsonl"
 } >"$here/RESULTS.md"
 cat "$here/RESULTS.md"

@@ -337,6 +337,14 @@ qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
     QemuDom *d;
     int ret;
 
+    if (flags == VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) {
+        if (!(d = qemuJobBegin(dom, true)))
+            return -1;
+        d->fakeReboot = false;
+        ret = qemuAgentShutdown(d, false);
+        qemuJobEnd(d);
+        return ret;
+    }
     if (qemuCheckPowerMode(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN,
                            __func__) < 0 ||
         !(d = qemuJobBegin(dom, true)))
@@ -359,6 +367,13 @@ qemuDomainReboot(virDomainPtr dom, unsigned int flags)
     QemuDom *d;
     int ret;
 
+    if (flags == VIR_DOMAIN_REBOOT_GUEST_AGENT) {
+        if (!(d = qemuJobBegin(dom, true)))
+            return -1;
+        ret = qemuAgentShutdown(d, true);
+        qemuJobEnd(d);
+        return ret;
+    }
     if (qemuCheckPowerMode(flags, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN,
                            __func__) < 0 ||
         !(d = qemuJobBegin(dom, true)))

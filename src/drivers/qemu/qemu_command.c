@@ -1219,6 +1219,8 @@ cmdBuild(Cmd *c, const char *emulator)
                "wait=off", c->ctx->monitorPath);
         cmdOpt(c, "-mon", "chardev=charmonitor,id=monitor,mode=control");
         cmdOpt(c, "-pidfile", "%s", c->ctx->pidfilePath);
+        if (c->ctx->incoming)
+            cmdOpt(c, "-incoming", "%s", "defer");
     }
     cmdOpt(c, "-display", "none");
     uuidFormat(def->uuid, uuid);

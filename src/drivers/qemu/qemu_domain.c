@@ -188,7 +188,8 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         qemuJobEnd(d);
         return -1;
     }
-    if (qemuStateDeleteConfig(d->drv, d->def->name) < 0) {
+    if (qemuSaveUndefine(d, flags) < 0 ||
+        qemuStateDeleteConfig(d->drv, d->def->name) < 0) {
         qemuJobEnd(d);
         return -1;
     }
@@ -234,7 +235,7 @@ qemuDomainCreateWithFlags(virDomainPtr dom, unsigned int flags)
                     "running", d->def->name);
         goto cleanup;
     }
-    ret = qemuProcessStart(d->drv, d, flags);
+    ret = qemuSaveStart(d->drv, d, flags);
     if (ret == 0)
         dom->id = d->def->id;
  cleanup:

@@ -35,6 +35,7 @@ qemuDomUnref(QemuDom *d)
         return;
     domainDefFree(d->def);
     domainDefFree(d->newDef);
+    qemuJobDataFree(d->jobData);
     free(d);
 }
 
@@ -334,7 +335,7 @@ qemuDriverAutostart(QemuDriver *drv)
             continue;
         qemuDomRef(d);
         d->job = true;
-        if (qemuProcessStart(drv, d, 0) < 0) {
+        if (qemuSaveStart(drv, d, 0) < 0) {
             logDebug("qemu", "autostart of '%s' failed: %s", d->def->name,
                      errorLast()->message ? errorLast()->message : "?");
             errorReset();
@@ -522,6 +523,7 @@ qemuDomMatches(const QemuDom *d, unsigned int flags)
         .active = qemuDomIsActive(d),
         .persistent = d->persistent,
         .autostart = d->autostart,
+        .managedSave = qemuSaveHasManaged(d),
         .state = d->state,
     };
 

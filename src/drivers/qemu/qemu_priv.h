@@ -69,6 +69,10 @@ struct QemuDom {
     bool hasWatcher;
 
     QemuConsole *console;       /* the open console session, if any */
+    int exitReason;             /* when nonzero, the next exit of QEMU is
+                                   shut off with this reason ... */
+    int exitDetail;             /* ... and this STOPPED event detail */
+    struct QemuJobData *jobData;    /* qemu_job.c: domain job progress */
 
     /* guest agent (qemu_agent.c) */
     bool agentBusy;             /* a thread is talking to the agent */
@@ -168,6 +172,7 @@ typedef struct {
     const char *pidfilePath;
     const char *runDir;         /* for generated socket paths */
     int vncPort;                /* chosen VNC port, -1 when none */
+    bool incoming;              /* -incoming defer (restore) */
 } QemuCommandCtx;
 
 /* The emulator binary for DEF (caller frees), or NULL with an error set
@@ -186,8 +191,12 @@ int qemuCommandValidate(const DomainDef *def);
 /* ---- qemu_process.c ---- */
 
 /* Start D's QEMU (job held, lock held on entry and exit, released while
- * waiting). FLAGS: VIR_DOMAIN_START_PAUSED. 0 or -1. */
+ * waiting). FLAGS: VIR_DOMAIN_START_PAUSED, QEMU_START_INCOMING. 0 or -1. */
 int qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags);
+/* qemuProcessStart flag: QEMU waits for a migration stream (-incoming
+ * defer); D is left paused with no lifecycle event (the caller sets the
+ * state and reports the start once the stream is in). */
+#define QEMU_START_INCOMING (1U << 31)
 /* Kill D's QEMU and wait until the watcher saw it exit (lock held).
  * GRACEFUL: SIGTERM only. 0 or -1. */
 int qemuProcessKill(QemuDriver *drv, QemuDom *d, bool graceful);
@@ -249,3 +258,18 @@ void qemuAgentEvent(QemuDom *d, json_object *data);
  * held, released while waiting. 0, or -1 with an error
  * (VIR_ERR_AGENT_UNRESPONSIVE when the agent does not answer). */
 int qemuAgentShutdown(QemuDom *d, bool reboot);
+
+/* ---- save family (qemu_save.c, qemu_dump.c, qemu_job.c) ---- */
+
+/* Start inactive D (job and lock held): from its managed save image when
+ * it has one (removed once restored; VIR_DOMAIN_START_FORCE_BOOT discards
+ * it), else a normal boot with qemuProcessStart. 0 or -1. */
+int qemuSaveStart(QemuDriver *drv, QemuDom *d, unsigned int flags);
+/* True when D has a managed save image (lock held). */
+bool qemuSaveHasManaged(const QemuDom *d);
+/* Undefining D (lock held): remove its managed save image when FLAGS has
+ * VIR_DOMAIN_UNDEFINE_MANAGED_SAVE, else refuse (OPERATION_INVALID) while
+ * there is one. 0 or -1. */
+int qemuSaveUndefine(QemuDom *d, unsigned int flags);
+/* Free the domain job record of a domain (NULL is fine). */
+void qemuJobDataFree(struct QemuJobData *jd);

@@ -260,6 +260,7 @@ qemuProcessCleanup(QemuDriver *drv, QemuDom *d, int reason)
     d->destroying = d->gotShutdown = d->shutdownGuest = false;
     d->fakeReboot = d->pausedByUs = d->crashDestroy = false;
     d->watchdogPause = false;
+    d->exitReason = d->exitDetail = 0;
     d->actions = 0;
     qemuDomSetState(d, VIR_DOMAIN_SHUTOFF, reason);
 }
@@ -272,7 +273,11 @@ qemuProcessHandleExit(QemuDriver *drv, QemuDom *d)
     int reason, detail;
     bool silent = d->startFailed;
 
-    if (d->destroying && !d->crashDestroy) {
+    if (d->exitReason) {
+        /* the caller that stopped QEMU said why (save, failed restore) */
+        reason = d->exitReason;
+        detail = d->exitDetail;
+    } else if (d->destroying && !d->crashDestroy) {
         reason = VIR_DOMAIN_SHUTOFF_DESTROYED;
         detail = VIR_DOMAIN_EVENT_STOPPED_DESTROYED;
     } else if (d->crashDestroy) {
@@ -751,7 +756,8 @@ qemuProcessStartMonitor(Qmp *mon, DomainDef *live, unsigned int flags)
     if (live->ngraphics && live->graphics[0]->passwd &&
         qmpSetPassword(mon, "vnc", live->graphics[0]->passwd, NULL) < 0)
         return -1;
-    if (!(flags & VIR_DOMAIN_START_PAUSED) && qmpCont(mon) < 0)
+    if (!(flags & (VIR_DOMAIN_START_PAUSED | QEMU_START_INCOMING)) &&
+        qmpCont(mon) < 0)
         return -1;
     return 0;
 }
@@ -764,6 +770,7 @@ typedef struct {
     char *monPath;
     int logfd;
     off_t logStart;
+    bool incoming;              /* QEMU_START_INCOMING */
 } StartCtx;
 
 static void
@@ -791,6 +798,7 @@ qemuProcessPrepare(QemuDriver *drv, QemuDom *d, StartCtx *s)
     s->monPath = qemuStatePath(drv, "run", d->def->name, ".qmp");
     s->logPath = qemuStatePath(drv, "log", d->def->name, ".log");
     ctx.monitorPath = s->monPath;
+    ctx.incoming = s->incoming;
     if (strlen(s->monPath) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
         reportError(VIR_ERR_CONFIG_UNSUPPORTED, "monitor socket path '%s' is "
                     "too long for a unix socket: use a shorter root",
@@ -888,9 +896,9 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
 int
 qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
 {
-    StartCtx s = { .logfd = -1 };
+    StartCtx s = { .logfd = -1, .incoming = flags & QEMU_START_INCOMING };
     Qmp *mon = NULL;
-    bool paused = flags & VIR_DOMAIN_START_PAUSED;
+    bool paused = flags & (VIR_DOMAIN_START_PAUSED | QEMU_START_INCOMING);
     int ret = -1;
 
     if (qemuProcessPrepare(drv, d, &s) < 0)
@@ -927,6 +935,10 @@ qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
         logDebug("qemu", "domain '%s' runs without full bookkeeping",
                  d->def->name);
         errorReset();
+    }
+    if (s.incoming) {
+        ret = 0;        /* the restore reports the start */
+        goto cleanup;
     }
     qemuDomEventLifecycle(d, VIR_DOMAIN_EVENT_STARTED,
                           VIR_DOMAIN_EVENT_STARTED_BOOTED);

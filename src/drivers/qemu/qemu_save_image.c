@@ -1,0 +1,443 @@
+/* qemu_save_image.c: the QEMU driver's save image file: our header, the
+ * domain XML, then QEMU's migration stream */
+#define ERROR_DOMAIN VIR_FROM_QEMU
+
+#include "qemu_save.h"
+
+#include "alloc.h"
+#include "error.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * Layout (numbers little endian):
+ *   0  16  magic "vireo-qemu-save\0"
+ *  16   4  format version (1)
+ *  20   4  flags: bit 0 set = restore running, clear = paused
+ *  24   4  length of the XML in bytes (no terminating NUL)
+ *  28   4  FNV-1a hash of the XML
+ *  32   8  offset of QEMU's stream (header + XML rounded up to 4 KiB)
+ *  40   8  length of the stream; 0 while it is being written
+ *  48  16  zero
+ *  64      the XML, zero padding, then the stream to the end of the file
+ * A saved image is complete: the save writes a temporary file and renames
+ * it only once QEMU's stream is in and the length recorded.
+ */
+#define IMG_MAGIC "vireo-qemu-save"
+#define IMG_VERSION 1
+#define IMG_HEADER 64
+#define IMG_ALIGN 4096ULL
+#define IMG_XML_MAX (16u << 20)
+#define IMG_RUNNING 1u
+
+static uint32_t
+imgHash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static void
+imgPut(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+imgGet(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Write all of BUF at OFFSET of FD. 0, or -1 with errno set. */
+static int
+imgPwrite(int fd, const void *buf, size_t len, off_t offset)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = pwrite(fd, p, len, offset);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+        offset += n;
+    }
+    return 0;
+}
+
+int
+qemuSaveImageTempCreate(const char *path, char **tmp)
+{
+    int fd;
+
+    *tmp = allocPrintf("%s.XXXXXX", path);
+    if ((fd = mkostemp(*tmp, O_CLOEXEC)) < 0) {
+        reportSystemError(errno, "cannot create '%s'", path);
+        FREE(*tmp);
+        return -1;
+    }
+    return fd;
+}
+
+/* fsync the directory holding PATH (the rename is durable). */
+static void
+imgSyncDir(const char *path)
+{
+    char *copy = allocStrdup(path);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        if (fsync(fd) < 0)
+            logDebug("qemu", "fsync of the directory of '%s': %s", path,
+                     strerror(errno));
+        close(fd);
+    }
+    free(copy);
+}
+
+int
+qemuSaveImageTempCommit(int fd, const char *tmp, const char *path,
+                        bool bypassCache)
+{
+    int err = 0;
+
+    if (fsync(fd) < 0)
+        err = errno;
+    /* BYPASS_CACHE: QEMU writes through the page cache (O_DIRECT needs
+     * aligned writes its stream does not make); once the data is on disk
+     * its pages are dropped, so the image does not push out the host's
+     * cache */
+    if (!err && bypassCache)
+        posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    if (close(fd) < 0 && !err)
+        err = errno;
+    if (!err && rename(tmp, path) < 0)
+        err = errno;
+    if (err) {
+        unlink(tmp);
+        reportSystemError(err, "cannot write '%s'", path);
+        return -1;
+    }
+    imgSyncDir(path);
+    return 0;
+}
+
+/* Fill the first IMG_HEADER bytes of H. */
+static void
+imgHeader(unsigned char *h, const char *xml, size_t len, bool running,
+          uint64_t offset, uint64_t dataLen)
+{
+    memset(h, 0, IMG_HEADER);
+    memcpy(h, IMG_MAGIC, sizeof(IMG_MAGIC));
+    imgPut(h + 16, IMG_VERSION, 4);
+    imgPut(h + 20, running ? IMG_RUNNING : 0, 4);
+    imgPut(h + 24, len, 4);
+    imgPut(h + 28, imgHash(xml, len), 4);
+    imgPut(h + 32, offset, 8);
+    imgPut(h + 40, dataLen, 8);
+}
+
+/* Header, XML and padding of an image of XML with a stream of DATALEN
+ * bytes: the buffer (caller frees), *SIZE its size (= stream offset). */
+static unsigned char *
+imgPrefix(const char *xml, bool running, uint64_t dataLen, size_t *size)
+{
+    size_t len = strlen(xml);
+    uint64_t offset = (IMG_HEADER + len + IMG_ALIGN - 1) / IMG_ALIGN *
+        IMG_ALIGN;
+    unsigned char *buf = allocZero((size_t)offset);
+
+    imgHeader(buf, xml, len, running, offset, dataLen);
+    memcpy(buf + IMG_HEADER, xml, len);
+    *size = (size_t)offset;
+    return buf;
+}
+
+int
+qemuSaveImageWriteHeader(int fd, const char *path, const char *xml,
+                         bool running)
+{
+    size_t size;
+    unsigned char *buf = imgPrefix(xml, running, 0, &size);
+    int ret = -1;
+
+    if (imgPwrite(fd, buf, size, 0) < 0 ||
+        lseek(fd, (off_t)size, SEEK_SET) < 0) {
+        reportSystemError(errno, "cannot write save image '%s'", path);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    free(buf);
+    return ret;
+}
+
+int
+qemuSaveImageSeal(int fd, const char *path)
+{
+    unsigned char field[8];
+    unsigned char h[IMG_HEADER];
+    struct stat st;
+    uint64_t offset;
+
+    if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+        fstat(fd, &st) < 0) {
+        reportSystemError(errno ? errno : EIO, "cannot read back save image "
+                          "'%s'", path);
+        return -1;
+    }
+    offset = imgGet(h + 32, 8);
+    if ((uint64_t)st.st_size <= offset) {
+        reportError(VIR_ERR_OPERATION_FAILED, "QEMU wrote no state into save "
+                    "image '%s'", path);
+        return -1;
+    }
+    imgPut(field, (uint64_t)st.st_size - offset, 8);
+    if (imgPwrite(fd, field, sizeof(field), 40) < 0) {
+        reportSystemError(errno, "cannot write save image '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+imgBad(const char *path, const char *why)
+{
+    reportError(VIR_ERR_OPERATION_FAILED, "save image '%s' %s", path, why);
+    return -1;
+}
+
+/* Check the header H of PATH (SIZE bytes long) and read its XML from FD
+ * into IMG. */
+static int
+imgCheck(int fd, const char *path, const unsigned char *h, uint64_t size,
+         QemuSaveImage *img)
+{
+    uint64_t len = imgGet(h + 24, 4);
+    char *xml;
+
+    if (memcmp(h, IMG_MAGIC, sizeof(IMG_MAGIC)) != 0)
+        return imgBad(path, "is not a vireo QEMU save image (bad magic)");
+    if (imgGet(h + 16, 4) != IMG_VERSION) {
+        reportError(VIR_ERR_OPERATION_FAILED, "save image '%s' has "
+                    "unsupported format version %u", path,
+                    (unsigned int)imgGet(h + 16, 4));
+        return -1;
+    }
+    img->dataOffset = imgGet(h + 32, 8);
+    img->dataLen = imgGet(h + 40, 8);
+    img->running = imgGet(h + 20, 4) & IMG_RUNNING;
+    if (len == 0 || len > IMG_XML_MAX || img->dataOffset < IMG_HEADER + len ||
+        img->dataOffset % IMG_ALIGN)
+        return imgBad(path, "has a corrupt header");
+    if (img->dataLen == 0)
+        return imgBad(path, "is incomplete (the save did not finish)");
+    if (size < img->dataOffset + img->dataLen)
+        return imgBad(path, "is truncated");
+    xml = allocZero((size_t)len + 1);
+    if (pread(fd, xml, (size_t)len, IMG_HEADER) != (ssize_t)len) {
+        free(xml);
+        return imgBad(path, "is truncated");
+    }
+    if (strlen(xml) != len || imgHash(xml, (size_t)len) != imgGet(h + 28, 4)) {
+        free(xml);
+        return imgBad(path, "has a corrupt domain XML (hash mismatch)");
+    }
+    img->xml = xml;
+    return 0;
+}
+
+int
+qemuSaveImageOpen(const char *path, QemuSaveImage *img, int *fdOut)
+{
+    unsigned char h[IMG_HEADER];
+    struct stat st;
+    int fd, ret = -1;
+
+    memset(img, 0, sizeof(*img));
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+        reportSystemError(errno, "cannot open save image '%s'", path);
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        imgBad(path, "is not a regular file");
+        goto cleanup;
+    }
+    if (st.st_size < IMG_HEADER ||
+        pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+        imgBad(path, "is too short to be a save image");
+        goto cleanup;
+    }
+    if (imgCheck(fd, path, h, (uint64_t)st.st_size, img) < 0)
+        goto cleanup;
+    if (fdOut) {
+        if (lseek(fd, (off_t)img->dataOffset, SEEK_SET) < 0) {
+            reportSystemError(errno, "cannot seek in save image '%s'", path);
+            goto cleanup;
+        }
+        *fdOut = fd;
+        fd = -1;
+    }
+    ret = 0;
+ cleanup:
+    if (fd >= 0)
+        close(fd);
+    if (ret < 0)
+        qemuSaveImageClear(img);
+    return ret;
+}
+
+void
+qemuSaveImageClear(QemuSaveImage *img)
+{
+    FREE(img->xml);
+}
+
+/* Copy LEN bytes from IN at INOFF to OUT at OUTOFF. 0 or -1 (errno). */
+static int
+imgCopy(int in, off_t inOff, int out, off_t outOff, uint64_t len)
+{
+    while (len > 0) {
+        size_t chunk = len > (1u << 30) ? (1u << 30) : (size_t)len;
+        ssize_t n = copy_file_range(in, &inOff, out, &outOff, chunk, 0);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
+            char buf[65536];
+
+            n = pread(in, buf, chunk < sizeof(buf) ? chunk : sizeof(buf),
+                      inOff);
+            if (n > 0 && imgPwrite(out, buf, (size_t)n, outOff) < 0)
+                return -1;
+            if (n > 0) {
+                inOff += n;
+                outOff += n;
+            }
+        }
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            errno = EIO;        /* the image shrank under us */
+            return -1;
+        }
+        len -= (uint64_t)n;
+    }
+    return 0;
+}
+
+int
+qemuSaveImageRewrite(const char *path, const QemuSaveImage *img,
+                     const char *xml, bool running)
+{
+    size_t size;
+    unsigned char *buf = imgPrefix(xml, running, img->dataLen, &size);
+    char *tmp = NULL;
+    int in = -1, out = -1, ret = -1;
+
+    if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        reportSystemError(errno, "cannot open save image '%s'", path);
+        goto cleanup;
+    }
+    if ((out = qemuSaveImageTempCreate(path, &tmp)) < 0)
+        goto cleanup;
+    if (imgPwrite(out, buf, size, 0) < 0 ||
+        imgCopy(in, (off_t)img->dataOffset, out, (off_t)size,
+                img->dataLen) < 0) {
+        reportSystemError(errno, "cannot rewrite save image '%s'", path);
+        close(out);
+        unlink(tmp);
+        goto cleanup;
+    }
+    ret = qemuSaveImageTempCommit(out, tmp, path, false);
+ cleanup:
+    if (in >= 0)
+        close(in);
+    free(tmp);
+    free(buf);
+    return ret;
+}
+
+DomainDef *
+qemuSaveImageParse(const char *xml)
+{
+    DomainDef *def = domainDefParse(xml, 0);
+
+    if (!def)
+        return NULL;
+    if (!def->virtType || (strcmp(def->virtType, "qemu") != 0 &&
+                           strcmp(def->virtType, "kvm") != 0)) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "domain type '%s' is not "
+                    "supported by the QEMU driver: use 'qemu' or 'kvm'",
+                    def->virtType ? def->virtType : "");
+        domainDefFree(def);
+        return NULL;
+    }
+    if (qemuCommandValidate(def) < 0) {
+        domainDefFree(def);
+        return NULL;
+    }
+    return def;
+}
+
+char *
+qemuSaveImageReplaceXML(const char *xml, const char *dxml)
+{
+    DomainDef *a = NULL, *b = NULL;
+    char *ret = NULL;
+
+    if (!(a = domainDefParse(xml, 0)) || !(b = qemuSaveImageParse(dxml)))
+        goto cleanup;
+    if (strcmp(a->name, b->name) != 0 ||
+        memcmp(a->uuid, b->uuid, sizeof(a->uuid)) != 0) {
+        reportError(VIR_ERR_INVALID_ARG, "replacement XML for domain '%s' "
+                    "describes another domain ('%s')", a->name, b->name);
+        goto cleanup;
+    }
+    ret = domainDefFormat(b, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE);
+ cleanup:
+    domainDefFree(a);
+    domainDefFree(b);
+    return ret;
+}
+
+char *
+qemuSaveImageShowXML(const char *xml, unsigned int flags)
+{
+    DomainDef *def = domainDefParse(xml, 0);
+    char *ret;
+
+    if (!def)
+        return NULL;
+    ret = domainDefFormat(def, VIR_DOMAIN_XML_INACTIVE |
+                          ((flags & VIR_DOMAIN_SAVE_IMAGE_XML_SECURE) ?
+                           VIR_DOMAIN_XML_SECURE : 0));
+    domainDefFree(def);
+    return ret;
+}

@@ -1,0 +1,125 @@
+/* qemu_tune.h: what the files of the tune family (qemu_tune.c,
+ * qemu_cgroup.c, qemu_threads.c, qemu_perf.c) share */
+#pragma once
+
+#include "qemu_priv.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* ---- qemu_cgroup.c ---- */
+
+typedef enum {
+    QEMU_CG_CPU = 0, QEMU_CG_CPUACCT, QEMU_CG_CPUSET, QEMU_CG_MEMORY,
+    QEMU_CG_BLKIO, QEMU_CG_LAST
+} QemuCgController;
+
+/* What qemuCgroupReadULL returns for "max" (v2's unlimited). */
+#define QEMU_CG_UNLIMITED (~0ULL)
+
+typedef struct QemuCgroup QemuCgroup;
+
+/* The v1 name of controller C ("cpu", "memory", ...). */
+const char *qemuCgroupName(QemuCgController c);
+/* The cgroup of controller C of running domain NAME whose QEMU is PID
+ * (free with qemuCgroupFree), or NULL with VIR_ERR_OPERATION_UNSUPPORTED
+ * when the host lacks C or QEMU is not in a cgroup of ours. */
+QemuCgroup *qemuCgroupOpen(const char *name, pid_t pid, QemuCgController c);
+void qemuCgroupFree(QemuCgroup *cg);
+bool qemuCgroupIsV2(const QemuCgroup *cg);
+const char *qemuCgroupDir(const QemuCgroup *cg);
+/* True when the kernel offers FILE in CG. */
+bool qemuCgroupHas(const QemuCgroup *cg, const char *file);
+/* FILE's content (caller frees), or NULL with an error:
+ * VIR_ERR_OPERATION_UNSUPPORTED naming a file the kernel lacks. */
+char *qemuCgroupRead(const QemuCgroup *cg, const char *file);
+/* FILE's first number ("max" reads as QEMU_CG_UNLIMITED). 0 or -1. */
+int qemuCgroupReadULL(const QemuCgroup *cg, const char *file,
+                      unsigned long long *value);
+/* Write the formatted value to FILE: VIR_ERR_INVALID_ARG when the kernel
+ * refuses the value, OPERATION_UNSUPPORTED for a missing file. 0 or -1. */
+int qemuCgroupWrite(const QemuCgroup *cg, const char *file,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- qemu_threads.c ---- */
+
+/* Host CPUs (configured). */
+int qemuThreadsHostCpus(void);
+/* Parse cpuset string SET ("0-2,^1,5"; NULL: all host CPUs) into CPUMAP of
+ * MAPLEN bytes (cleared first); bits beyond MAPLEN are dropped. 0, or -1
+ * with VIR_ERR_INVALID_ARG naming WHAT. */
+int qemuThreadsParseSet(const char *set, unsigned char *cpumap, int maplen,
+                        const char *what);
+/* Apply D's <cputune> pins (vcpupin, emulatorpin, iothreadpin; <vcpu
+ * cpuset> as the default) to the threads of its QEMU (MON usable, driver
+ * lock not held; DEF is the live definition). 0 or -1. */
+int qemuThreadsApplyPins(Qmp *mon, pid_t pid, const DomainDef *def);
+
+/* ---- qemu_tune.c ---- */
+
+/* Report unknown FLAGS outside ALLOWED for FUNC. 0 or -1. */
+int qemuTuneCheckFlags(unsigned int flags, unsigned int allowed,
+                       const char *func);
+/* DOM's record with the driver lock held (and a job begun when JOB; the
+ * domain must be running when ACTIVE), or NULL with an error. Finish with
+ * qemuTuneEnd(D, JOB). */
+QemuDom *qemuTuneBegin(virDomainPtr dom, bool job, bool active);
+void qemuTuneEnd(QemuDom *d, bool job);
+/* The definitions VIR_DOMAIN_AFFECT_* FLAGS select (lock held): *LIVE (the
+ * running one) and/or *CONFIG (the persistent one), NULL when not
+ * selected. GET: exactly one must be selected. Errors: OPERATION_INVALID
+ * for LIVE on an inactive or CONFIG on a transient domain, INVALID_ARG for
+ * both on a get. 0 or -1. */
+int qemuTuneAffect(QemuDom *d, unsigned int flags, bool get,
+                   DomainDef **live, DomainDef **config);
+/* Save what changed: the persistent CONFIG (when not NULL) and the live
+ * status (when LIVE). Lock held. 0 or -1. */
+int qemuTuneSave(QemuDom *d, DomainDef *config, bool live);
+/* Queue a tunable event about D with one string / ULL / LL parameter. */
+void qemuTuneEventString(QemuDom *d, const char *name, const char *value);
+void qemuTuneEventULL(QemuDom *d, const char *name, unsigned long long v);
+/* Run FN(MON, OPAQUE) on D's monitor with the lock released (lock held on
+ * entry and exit; D active). 0 or -1. */
+int qemuTuneMonitor(QemuDom *d, int (*fn)(Qmp *mon, void *opaque),
+                    void *opaque);
+
+/* Apply DEF's <cputune> period/shares, <memtune>, <blkiotune>, <numatune>
+ * to the cgroups of its QEMU PID. 0 or -1. */
+int qemuTunablesApply(const DomainDef *def, pid_t pid);
+
+/* Refuse what DEF's tunables ask and the driver cannot apply (per-thread
+ * bandwidth, NUMA modes other than strict). 0 or -1 with
+ * VIR_ERR_CONFIG_UNSUPPORTED. */
+int qemuTunablesValidate(const DomainDef *def);
+/* Fill the scheduler, memory and NUMA slots of the vtable. */
+void qemuTunablesFill(Driver *drv);
+
+/* ---- qemu_blkio.c ---- */
+
+/* Apply DEF's <blkiotune> to the blkio cgroup of QEMU PID. 0 or -1. */
+int qemuBlkioApply(const DomainDef *def, pid_t pid);
+void qemuBlkioFill(Driver *drv);
+
+/* ---- qemu_cgroup.c: placement ---- */
+
+/* Put QEMU PID of domain NAME in cgroups of its own, one per controller
+ * the host has; a controller that cannot be used (read-only, no rights)
+ * is logged and skipped: its tunables then fail with
+ * VIR_ERR_OPERATION_UNSUPPORTED. Never fails. */
+void qemuCgroupStart(const char *name, pid_t pid);
+/* Remove the cgroups of domain NAME's QEMU PID (gone). */
+void qemuCgroupStop(const char *name, pid_t pid);
+
+/* ---- qemu_perf.c ---- */
+
+/* Fill the perf slots of the vtable. */
+void qemuPerfFill(Driver *drv);
+/* Refuse unknown events in DEF's <perf>. 0 or -1 (CONFIG_UNSUPPORTED). */
+int qemuPerfValidate(const DomainDef *def);
+/* Enable the events DEF's <perf> enables on QEMU PID. 0 or -1. */
+int qemuPerfStart(const DomainDef *def, pid_t pid);
+/* Close D's perf counters (domain stopping). Lock held. */
+void qemuPerfStop(QemuDom *d);
+/* Fill the threads slots of the vtable. */
+void qemuThreadsFill(Driver *drv);

@@ -484,24 +484,15 @@ cmdRefuseUnmapped(Cmd *c)
 {
     const DomainDef *def = c->def;
 
-    if (def->ncarried)
-        return qemuUnsupported("element <%s>", def->carried[0]->name);
+    for (size_t i = 0; i < def->ncarried; i++)
+        if (strcmp(def->carried[i]->name, "iothreadids") != 0)
+            return qemuUnsupported("element <%s>", def->carried[i]->name);
     if (def->nunknown)
         return qemuUnsupported("element <%s>", def->unknown[0]->name);
     if (def->ndevUnknown)
         return qemuUnsupported("device <%s>", def->devUnknown[0]->name);
-    if (def->cputune.present)
-        return qemuUnsupported("<cputune>");
-    if (def->memtune.present)
-        return qemuUnsupported("<memtune>");
-    if (def->blkiotune.present)
-        return qemuUnsupported("<blkiotune>");
-    if (def->numatune.present)
-        return qemuUnsupported("<numatune>");
-    if (def->cpuset)
-        return qemuUnsupported("<vcpu cpuset>");
-    if (def->perf)
-        return qemuUnsupported("<perf>");
+    if (qemuTuneValidate(def) < 0)   /* tunables, pins, perf */
+        return -1;
     if (def->nparallels)
         return qemuUnsupported("<parallel>");
     if (def->nsounds)
@@ -1229,9 +1220,14 @@ cmdBuild(Cmd *c, const char *emulator)
         cmdOs(c) < 0 || cmdClock(c) < 0 || cmdLifecycle(c) < 0 ||
         cmdRefuseUnmapped(c) < 0)
         return -1;
-    if (def->iothreads)
-        for (unsigned int i = 1; i <= def->iothreads; i++)
-            cmdOpt(c, "-object", "iothread,id=iothread%u", i);
+    if (def->iothreads) {
+        unsigned int *ids = NULL;
+        int n = qemuThreadsIothreadIds(def, &ids);
+
+        for (int i = 0; i < n; i++)
+            cmdOpt(c, "-object", "iothread,id=iothread%u", ids[i]);
+        free(ids);
+    }
     if (def->hasGenid) {
         uuidFormat(def->genid, uuid);
         cmdOpt(c, "-device", "vmgenid,guid=%s,id=vmgenid0", uuid);

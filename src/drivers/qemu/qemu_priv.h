@@ -273,3 +273,24 @@ bool qemuSaveHasManaged(const QemuDom *d);
 int qemuSaveUndefine(QemuDom *d, unsigned int flags);
 /* Free the domain job record of a domain (NULL is fine). */
 void qemuJobDataFree(struct QemuJobData *jd);
+
+/* ---- tune family (qemu_tune.c, qemu_cgroup.c, qemu_threads.c,
+ * qemu_tunables.c, qemu_blkio.c, qemu_perf.c) ---- */
+
+/* Refuse the parts of DEF's <cputune>, <memtune>, <numatune>, <perf> the
+ * driver cannot apply. 0 or -1 with VIR_ERR_CONFIG_UNSUPPORTED. */
+int qemuTuneValidate(const DomainDef *def);
+/* At start, QEMU paused (-S) with its monitor MON up, lock not held: put
+ * PID in cgroups of its own and apply LIVE's tunables, pins and perf
+ * events. 0 or -1 (the start fails). */
+int qemuTuneStart(Qmp *mon, pid_t pid, const DomainDef *live);
+/* D's QEMU is gone (lock held, d->pid still set): close its perf counters,
+ * remove its cgroups. */
+void qemuTuneStop(QemuDom *d);
+/* The IOThread ids of DEF (<iothreadids>, else 1..<iothreads>) into *IDS
+ * (caller frees); returns the count. */
+int qemuThreadsIothreadIds(const DomainDef *def, unsigned int **ids);
+/* Append D's enabled perf counters as "perf.EVENT" (ULLONG) to the typed
+ * parameter list *PARAMS (lock held). 0. */
+int qemuPerfStats(QemuDom *d, virTypedParameterPtr *params, int *nparams,
+                  int *maxparams);

@@ -239,6 +239,7 @@ qemuProcessCleanup(QemuDriver *drv, QemuDom *d, int reason)
     qemuProcessMonClose(d);
     if (d->pid > 0)
         waitpid(d->pid, NULL, WNOHANG);   /* ours only while we are parent */
+    qemuTuneStop(d);
     if (d->pidfd >= 0)
         close(d->pidfd);
     d->pidfd = -1;
@@ -878,7 +879,8 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
                                    QEMU_START_TIMEOUT_MS);
     if (fd >= 0)
         mon = qmpOpenFd(fd, QEMU_START_TIMEOUT_MS, qemuEventHandle, d);
-    if (mon && qemuProcessStartMonitor(mon, s->live, flags) < 0) {
+    if (mon && (qemuTuneStart(mon, pid, s->live) < 0 ||
+                qemuProcessStartMonitor(mon, s->live, flags) < 0)) {
         qmpClose(mon);
         mon = NULL;
     }

@@ -1160,6 +1160,19 @@ cmdRng(Cmd *c, RngDef *rng, size_t idx)
     return 0;
 }
 
+/* Whether DEF has virtio-serial ports (channels, virtio consoles). */
+static bool
+cmdVserialWanted(const DomainDef *def)
+{
+    if (def->nchannels > 0)
+        return true;
+    for (size_t i = 0; i < def->nconsoles; i++)
+        if (def->consoles[i]->targetType &&
+            strcmp(def->consoles[i]->targetType, "virtio") == 0)
+            return true;
+    return false;
+}
+
 /* Every device, in the order QEMU should see them. */
 static int
 cmdDevices(Cmd *c)
@@ -1175,6 +1188,11 @@ cmdDevices(Cmd *c)
     EACH(disks, ndisks, cmdDisk);
     EACH(nets, nnets, cmdNet);
     EACH(serials, nserials, cmdSerial);
+    /* the ports' bus must exist before them on the command line */
+    if (!c->vserialAdded && cmdVserialWanted(def)) {
+        cmdJson(c, "-device", jsonObj("virtio-serial-pci", "virtio-serial0"));
+        c->vserialAdded = true;
+    }
     EACH(consoles, nconsoles, cmdConsole);
     EACH(channels, nchannels, cmdChannel);
     EACH(videos, nvideos, cmdVideo);

@@ -729,8 +729,6 @@ cmdDisk(Cmd *c, DiskDef *disk, size_t idx)
     if (disk->device != DISK_DEVICE_DISK && disk->device != DISK_DEVICE_CDROM)
         return qemuUnsupported("<disk device='%s'>",
                                domainDiskDeviceNames[disk->device]);
-    if (disk->iotune.present)
-        return qemuUnsupported("<iotune> on disk '%s'", disk->dst);
     if (disk->backingStore && disk->backingStore->nkids)
         return qemuUnsupported("<backingStore> on disk '%s'", disk->dst);
     if (disk->shareable || disk->transient)

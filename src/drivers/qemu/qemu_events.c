@@ -207,6 +207,8 @@ qemuEventHandle(Qmp *mon, const QmpEvent *ev, void *opaque)
         eventPmSuspend(d, true);
     else if (strcmp(name, "WAKEUP") == 0)
         eventPmSuspend(d, false);
+    else if (strncmp(name, "BLOCK_JOB_", 10) == 0)
+        qemuBlockJobEvent(d, name, ev->data);
     else if (strcmp(name, "VSERPORT_CHANGE") == 0)
         qemuAgentEvent(d, ev->data);
     /* POWERDOWN (the button was pressed) and EOF change nothing: the exit

@@ -1,0 +1,68 @@
+/* qemu_block.h: helpers shared by the block family's files (qemu_block.c,
+ * qemu_blockiotune.c, qemu_blockjob.c) */
+#pragma once
+
+#include "qemu_priv.h"
+
+#include <json-c/json.h>
+
+/* Timeout of the queries that do not take the job (milliseconds). */
+#define QEMU_BLOCK_QUERY_MS 5000
+
+/* One disk of a definition, copied out so that it stays valid while the
+ * driver lock is released. */
+typedef struct {
+    char *dst;          /* <target dev> */
+    char *alias;        /* qdev id (live definitions only), may be NULL */
+    char *path;         /* source file or device, NULL when none */
+    char *format;       /* <driver type>, "raw" when absent */
+    DiskType type;
+    DiskDevice device;
+    int idx;            /* index in the definition */
+} QemuBlockDisk;
+
+/* Report unknown FLAGS outside ALLOWED for FUNC. 0 or -1. */
+int qemuBlockCheckFlags(unsigned int flags, unsigned int allowed,
+                        const char *func);
+
+/* Fill OUT with disk DISK (target or source path) of DEF, owned by D.
+ * VIR_ERR_INVALID_ARG naming the disk when there is none. 0 or -1;
+ * release with qemuBlockDiskClear. */
+int qemuBlockDiskLookup(const QemuDom *d, const DomainDef *def,
+                        const char *disk, QemuBlockDisk *out);
+void qemuBlockDiskClear(QemuBlockDisk *bd);
+
+/* Run CMD (stolen) on D's monitor with the driver lock released (held on
+ * entry and exit; D active). *REPLY (may be NULL) gets the reply. TIMEOUTMS
+ * 0 means the monitor's default. 0 or -1 with the monitor's error. */
+int qemuBlockMonRun(QemuDom *d, json_object *cmd, json_object **reply,
+                    int timeoutMs);
+
+/* Whether QEMU's QDEV (an id or a QOM path such as
+ * /machine/peripheral/ALIAS/virtio-backend) names the device ALIAS. */
+bool qemuBlockQdevMatch(const char *qdev, const char *alias);
+
+/* The query-block entry of the device with qdev id ALIAS on D's monitor
+ * (lock held, released meanwhile): *ENTRY is owned by the caller
+ * (json_object_put). VIR_ERR_OPERATION_FAILED when QEMU has no such
+ * device. 0 or -1. */
+int qemuBlockQueryDevice(QemuDom *d, const char *alias, json_object **entry);
+
+/* The node name at the top of the device's tree in ENTRY (borrowed from
+ * ENTRY), or NULL with VIR_ERR_OPERATION_INVALID when no medium is in. */
+const char *qemuBlockEntryNode(json_object *entry, const char *dst);
+
+/* Run the host tool ARGV (argv[0] looked up in PATH) and wait for it;
+ * *OUTPUT (may be NULL) gets its standard output. A non-zero exit is
+ * VIR_ERR_OPERATION_FAILED quoting its standard error. 0 or -1. */
+int qemuBlockRunTool(const char *const *argv, char **output);
+
+/* ---- qemu_blockiotune.c ---- */
+
+/* Fill the I/O throttling slots. */
+void qemuBlockIotuneFill(Driver *drv);
+
+/* ---- qemu_blockjob.c ---- */
+
+/* Fill the block job slots. */
+void qemuBlockJobFill(Driver *drv);

@@ -539,6 +539,8 @@ static void
 testInterface(virDomainPtr dom)
 {
     virDomainInterfaceStatsStruct st;
+    virTypedParameter p[8];
+    int n = 8;
 
     TAP_INT(virDomainInterfaceStats(dom, "net0", &st, sizeof(st)), -1,
             "interface stats of a user-mode NIC fail");
@@ -547,6 +549,20 @@ testInterface(virDomainPtr dom)
     TAP_INT(virDomainInterfaceStats(dom, "nope", &st, sizeof(st)), -1,
             "unknown interface fails");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... INVALID_ARG");
+    memset(p, 0, sizeof(p));
+    snprintf(p[0].field, sizeof(p[0].field), "%s",
+             VIR_DOMAIN_BANDWIDTH_IN_AVERAGE);
+    p[0].type = VIR_TYPED_PARAM_UINT;
+    p[0].value.ui = 1000;
+    TAP_INT(virDomainSetInterfaceParameters(dom, "net0", p, 1,
+            VIR_DOMAIN_AFFECT_LIVE), -1, "bandwidth of a user-mode NIC fails");
+    TAP_INT(qtErrCode(), VIR_ERR_NO_SUPPORT, "... NO_SUPPORT: %s",
+            qtErrMsg());
+    memset(p, 0, sizeof(p));
+    TAP_INT(virDomainGetInterfaceParameters(dom, "net0", p, &n, 0), 0,
+            "get interface parameters: %s", qtErrMsg());
+    TAP_INT(n, 7, "... seven of them");
+    TAP_OK(p[0].value.ui == 0, "no shaping");
     tapSkip("tap-backed interface stats: the host has no bridge configured "
             "for qemu-bridge-helper");
 }

@@ -189,6 +189,7 @@ qemuDomainUndefineFlags(virDomainPtr dom, unsigned int flags)
         return -1;
     }
     if (qemuSaveUndefine(d, flags) < 0 ||
+        qemuSnapshotUndefine(d, flags) < 0 ||
         qemuStateDeleteConfig(d->drv, d->def->name) < 0) {
         qemuJobEnd(d);
         return -1;

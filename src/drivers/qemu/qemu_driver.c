@@ -523,6 +523,7 @@ qemuDomMatches(const QemuDom *d, unsigned int flags)
         .active = qemuDomIsActive(d),
         .persistent = d->persistent,
         .autostart = d->autostart,
+        .hasSnapshot = qemuSnapshotHas(d),
         .managedSave = qemuSaveHasManaged(d),
         .state = d->state,
     };

@@ -757,8 +757,6 @@ qemuProcessStartMonitor(Qmp *mon, DomainDef *live, unsigned int flags)
     if (live->ngraphics && live->graphics[0]->passwd &&
         qmpSetPassword(mon, "vnc", live->graphics[0]->passwd, NULL) < 0)
         return -1;
-    if (qemuBlockStartSetup(mon, live) < 0)
-        return -1;
     if (!(flags & (VIR_DOMAIN_START_PAUSED | QEMU_START_INCOMING)) &&
         qmpCont(mon) < 0)
         return -1;
@@ -942,6 +940,10 @@ qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
     }
     if (s.incoming) {
         ret = 0;        /* the restore reports the start */
+        goto cleanup;
+    }
+    if (flags & QEMU_START_SNAPSHOT) {
+        ret = 0;        /* the snapshot revert reports the start */
         goto cleanup;
     }
     qemuDomEventLifecycle(d, VIR_DOMAIN_EVENT_STARTED,

@@ -5,6 +5,7 @@
 #define ERROR_DOMAIN VIR_FROM_DOMAIN_SNAPSHOT
 
 #include "qemu_snapshot.h"
+#include "qemu_guest.h"
 #include "qmp_commands.h"
 
 #include "alloc.h"
@@ -27,8 +28,6 @@
                       VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC | \
                       VIR_DOMAIN_SNAPSHOT_CREATE_LIVE | \
                       VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE)
-
-#define AGENT_CHANNEL "org.qemu.guest_agent.0"
 
 int
 qemuSnapMonitorRun(QemuDom *d, int (*fn)(Qmp *mon, void *opaque),
@@ -92,10 +91,8 @@ qemuSnapCheckCreateFlags(unsigned int flags)
 
 /* QUIESCE and LIVE against the state of D. */
 static int
-qemuSnapCheckState(const QemuDom *d, unsigned int flags, bool external)
+qemuSnapCheckState(const QemuDom *d, unsigned int flags)
 {
-    bool agent = false;
-
     if ((flags & (VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE |
                   VIR_DOMAIN_SNAPSHOT_CREATE_LIVE)) &&
         qemuDomCheckActive(d) < 0)
@@ -106,22 +103,24 @@ qemuSnapCheckState(const QemuDom *d, unsigned int flags, bool external)
                     "driver does not support", d->def->name);
         return -1;
     }
-    if (!(flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE))
-        return 0;
-    for (size_t i = 0; i < d->def->nchannels; i++)
-        if (d->def->channels[i]->targetName &&
-            strcmp(d->def->channels[i]->targetName, AGENT_CHANNEL) == 0)
-            agent = true;
-    if (!agent) {
-        reportError(VIR_ERR_AGENT_UNRESPONSIVE, "cannot quiesce domain '%s': "
-                    "QEMU guest agent is not configured", d->def->name);
+    return 0;
+}
+
+/* Freeze (or thaw) the guest's file systems through its agent. */
+static int
+qemuSnapFreeze(QemuDom *d, bool freeze)
+{
+    json_object *cmd = qmpCommandNew(freeze ? "guest-fsfreeze-freeze"
+                                            : "guest-fsfreeze-thaw", NULL);
+    json_object *reply = NULL;
+    int ret;
+
+    if (!cmd)
         return -1;
-    }
-    (void)external;
-    reportError(VIR_ERR_NO_SUPPORT, "quiescing the file systems of domain "
-                "'%s' for a snapshot is not supported by the QEMU driver yet",
-                d->def->name);
-    return -1;
+    ret = qemuAgentRun(d, cmd, &reply, 0);
+    json_object_put(reply);
+    json_object_put(cmd);
+    return ret;
 }
 
 /* The overlay name of an external snapshot NAME of image PATH: its
@@ -469,19 +468,41 @@ qemuSnapExternalMon(Qmp *mon, void *opaque)
     return ret;
 }
 
+/* The overlays of S for running D, the guest's file systems frozen
+ * around it with QUIESCE. */
+static int
+qemuSnapExternalLive(QemuDom *d, QemuSnap *s, bool reuse, bool quiesce)
+{
+    SnapExtCtx c = { .def = d->def, .s = s, .reuse = reuse };
+    int ret;
+
+    if (quiesce && qemuSnapFreeze(d, true) < 0)
+        return -1;
+    ret = qemuSnapMonitorRun(d, qemuSnapExternalMon, &c);
+    if (quiesce && qemuDomIsActive(d)) {
+        virErrorPtr err = ret < 0 ? errorSave() : NULL;
+
+        if (qemuSnapFreeze(d, false) < 0 && !err)
+            ret = -1;
+        if (err)
+            errorRestore(&err);
+    }
+    return ret;
+}
+
 /* External disk-only snapshot S of D (running or not). */
 static int
-qemuSnapExternal(QemuDom *d, QemuSnap *s, bool reuse)
+qemuSnapExternal(QemuDom *d, QemuSnap *s, unsigned int flags)
 {
     bool active = qemuDomIsActive(d);
-    SnapExtCtx c = { .def = d->def, .s = s, .reuse = reuse };
+    bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
 
     s->memory = false;
-    s->state = active ? SNAP_STATE_DISK_SNAPSHOT
-                      : SNAP_STATE_SHUTOFF;
+    s->state = active ? SNAP_STATE_DISK_SNAPSHOT : SNAP_STATE_SHUTOFF;
     if (qemuSnapCheckOverlays(s, reuse) < 0)
         return -1;
-    if (active ? qemuSnapMonitorRun(d, qemuSnapExternalMon, &c) < 0
+    if (active ? qemuSnapExternalLive(d, s, reuse, flags &
+                                      VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) < 0
                : qemuSnapCreateOverlays(d, s, reuse) < 0)
         return -1;
     qemuSnapUseOverlays(d->def, s);
@@ -553,7 +574,6 @@ qemuSnapTake(QemuDom *d, QemuSnapTree *t, QemuSnap *s, unsigned int flags)
     bool active = qemuDomIsActive(d);
     bool external = (flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) ||
                     qemuSnapIsExternal(s);
-    bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
 
     if (qemuSnapFind(t, s->name)) {
         reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' already has a "
@@ -572,7 +592,7 @@ qemuSnapTake(QemuDom *d, QemuSnapTree *t, QemuSnap *s, unsigned int flags)
                     d->def->name);
         return -1;
     }
-    if (qemuSnapCheckState(d, flags, external) < 0 ||
+    if (qemuSnapCheckState(d, flags) < 0 ||
         qemuSnapAlignDisks(s, d->def, external) < 0)
         return -1;
     s->creationTime = time(NULL);
@@ -581,7 +601,7 @@ qemuSnapTake(QemuDom *d, QemuSnapTree *t, QemuSnap *s, unsigned int flags)
         (active && d->newDef && !(s->inactiveDef = domainDefCopy(d->newDef))))
         return -1;
     if (external)
-        return qemuSnapExternal(d, s, reuse);
+        return qemuSnapExternal(d, s, flags);
     if (active)
         return qemuSnapInternalLive(d, s,
                                     flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT);

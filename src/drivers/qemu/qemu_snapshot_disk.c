@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -343,14 +344,24 @@ qemuSnapQmpExternal(Qmp *mon, char **nodes, char **files, size_t n,
 {
     json_object *actions = json_object_new_array();
     json_object *cmd;
+    struct timespec now;
     int ret;
 
+    clock_gettime(CLOCK_REALTIME, &now);
     for (size_t i = 0; i < n; i++) {
         json_object *data = json_object_new_object();
         json_object *act = json_object_new_object();
+        /* a fresh node name for each overlay (QEMU wants one with
+         * node-name; 31 characters at most) */
+        char *node = allocPrintf("snap%ld%03ld-%zu",
+                                 (long)(now.tv_sec % 1000000),
+                                 now.tv_nsec / 1000000, i);
 
         json_object_object_add(data, "node-name",
                                json_object_new_string(nodes[i]));
+        json_object_object_add(data, "snapshot-node-name",
+                               json_object_new_string(node));
+        free(node);
         json_object_object_add(data, "snapshot-file",
                                json_object_new_string(files[i]));
         json_object_object_add(data, "format",

@@ -303,3 +303,23 @@ int qemuThreadsIothreadIds(const DomainDef *def, unsigned int **ids);
  * parameter list *PARAMS (lock held). 0. */
 int qemuPerfStats(QemuDom *d, virTypedParameterPtr *params, int *nparams,
                   int *maxparams);
+
+/* ---- block family (qemu_block.c, qemu_blockiotune.c, qemu_blockjob.c) ----
+ * How disks are named in QEMU (qemu_command.c): the frontend device's id is
+ * the disk's alias (virtio-diskN, sata0-0-N, ...; query-block reports it as
+ * /machine/peripheral/ALIAS[/virtio-backend]); its format node is
+ * "drive-ALIAS", the protocol node under it "drive-ALIAS-storage"; QEMU
+ * opens the backing chain of a qcow2 image itself (automatic node names).
+ * After a block copy or active commit pivots, the device sits on another
+ * node: look the current top node up with query-block (qdev ->
+ * inserted.node-name) instead of assuming "drive-ALIAS". Block jobs started
+ * by the block family have the job id "blockjob-DST" (DST: target dev). */
+
+/* Apply the start-time settings of LIVE's disks (<iotune>) through MON
+ * before the guest runs (no lock held). 0 or -1 with an error. */
+int qemuBlockStartSetup(Qmp *mon, const DomainDef *live);
+/* The QMP events BLOCK_JOB_COMPLETED, _CANCELLED, _ERROR and _READY of D
+ * (lock held, on the monitor thread, no monitor commands): jobs started by
+ * qemu_blockjob.c update the live disk (<mirror>, pivot) and queue the
+ * BLOCK_JOB and BLOCK_JOB_2 events; other jobs are ignored. */
+void qemuBlockJobEvent(QemuDom *d, const char *name, json_object *data);

@@ -757,6 +757,8 @@ qemuProcessStartMonitor(Qmp *mon, DomainDef *live, unsigned int flags)
     if (live->ngraphics && live->graphics[0]->passwd &&
         qmpSetPassword(mon, "vnc", live->graphics[0]->passwd, NULL) < 0)
         return -1;
+    if (qemuBlockStartSetup(mon, live) < 0)
+        return -1;
     if (!(flags & (VIR_DOMAIN_START_PAUSED | QEMU_START_INCOMING)) &&
         qmpCont(mon) < 0)
         return -1;

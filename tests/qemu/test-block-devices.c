@@ -217,8 +217,8 @@ testIotune(virDomainPtr dom)
     const char *group = NULL;
     char *xml;
 
-    virTypedParamsAddULLong(&p, &n, &max, VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC,
-                            10485760);
+    virTypedParamsAddULLong(&p, &n, &max,
+                            VIR_DOMAIN_BLOCK_IOTUNE_TOTAL_BYTES_SEC, 10485760);
     virTypedParamsAddULLong(&p, &n, &max, VIR_DOMAIN_BLOCK_IOTUNE_READ_IOPS_SEC,
                             500);
     virTypedParamsAddULLong(&p, &n, &max,

@@ -128,7 +128,10 @@ agentFill(AgentConn *c)
 
     if (agentPoll(c, POLLIN) < 0)
         return -1;
-    allocGrow(&c->buf, &c->cap, c->len + 4097, 1);
+    if (c->cap < c->len + 4097) {
+        allocResize(&c->buf, c->cap, c->len + 4097, 1);
+        c->cap = c->len + 4097;
+    }
     n = recv(c->fd, c->buf + c->len, 4096, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return 0;

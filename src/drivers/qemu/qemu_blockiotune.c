@@ -142,11 +142,16 @@ ioToConf(DiskIotune *io, const IoValues *in)
     io->present = any || !xtreeExtraNoKids(&io->extra);
 }
 
-/* The throttles QEMU reports in a query-block ENTRY. */
+/* The throttles QEMU reports in a query-block ENTRY. A device without a
+ * group of its own is in a group QEMU names after the device: that is no
+ * group_name. */
 static void
 ioFromQemu(json_object *entry, IoValues *out)
 {
     json_object *ins = json_object_object_get(entry, "inserted"), *v;
+    json_object *qdev = json_object_object_get(entry, "qdev");
+    json_object *dev = json_object_object_get(entry, "device");
+    const char *group;
 
     memset(out, 0, sizeof(*out));
     if (!ins)
@@ -155,9 +160,12 @@ ioFromQemu(json_object *entry, IoValues *out)
         if ((v = json_object_object_get(ins, ioFields[i].qemu)))
             out->v[i] = (unsigned long long)json_object_get_int64(v);
     }
-    if ((v = json_object_object_get(ins, "group")) &&
-        *json_object_get_string(v))
-        out->group = allocStrdup(json_object_get_string(v));
+    if (!(v = json_object_object_get(ins, "group")) ||
+        !*(group = json_object_get_string(v)) ||
+        (qdev && strcmp(group, json_object_get_string(qdev)) == 0) ||
+        (dev && strcmp(group, json_object_get_string(dev)) == 0))
+        return;
+    out->group = allocStrdup(group);
 }
 
 /* block_set_io_throttle for the device QDEV with VALS. */
@@ -415,17 +423,18 @@ qemuDomainSetBlockIoTune(virDomainPtr dom, const char *disk,
     return ret;
 }
 
-/* VALS as get-call parameters (group_name only with STRINGS). */
+/* VALS as get-call parameters. group_name is a string, returned even
+ * without VIR_TYPED_PARAM_STRING_OKAY as libvirt does: the bindings learn
+ * the names a set call accepts from a get call without that flag. */
 static int
-ioFillOut(const IoValues *vals, bool strings, virTypedParameterPtr params,
-          int *nparams)
+ioFillOut(const IoValues *vals, virTypedParameterPtr params, int *nparams)
 {
     virTypedParameterPtr all = NULL;
     int n = 0, max = 0, ret;
 
     for (int i = 0; i < IO_N; i++) {
         typedParamsAddULLong(&all, &n, &max, ioFields[i].name, vals->v[i]);
-        if (i == IO_GROUP_AFTER && strings)
+        if (i == IO_GROUP_AFTER)
             typedParamsAddString(&all, &n, &max, "group_name",
                                  vals->group ? vals->group : "");
     }
@@ -458,8 +467,7 @@ qemuDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
     }
     if (*nparams == 0) {
         /* only the count is asked for */
-        ret = ioFillOut(&vals, flags & VIR_TYPED_PARAM_STRING_OKAY, params,
-                        nparams);
+        ret = ioFillOut(&vals, params, nparams);
         goto cleanup;
     }
     if (live) {
@@ -475,8 +483,7 @@ qemuDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
         ioFromConf(&(d->newDef ? d->newDef : d->def)->disks[bd.idx]->iotune,
                    &vals);
     }
-    ret = ioFillOut(&vals, flags & VIR_TYPED_PARAM_STRING_OKAY, params,
-                    nparams);
+    ret = ioFillOut(&vals, params, nparams);
  cleanup:
     ioValuesClear(&vals);
     json_object_put(entry);

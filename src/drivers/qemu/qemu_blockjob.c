@@ -647,6 +647,8 @@ qemuDomainGetBlockJobInfo(virDomainPtr dom, const char *disk,
     QemuDom *d;
     int ret = -1;
 
+    /* no job leaves INFO zeroed: some bindings read it regardless */
+    memset(info, 0, sizeof(*info));
     if (qemuBlockCheckFlags(flags, VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES,
                             __func__) < 0 || !(d = qemuDomGet(dom)))
         return -1;
@@ -654,7 +656,6 @@ qemuDomainGetBlockJobInfo(virDomainPtr dom, const char *disk,
         qemuBlockDiskLookup(d, d->def, disk, &bd) < 0 ||
         (ret = jobQuery(d, bd.dst, &job)) <= 0)
         goto cleanup;
-    memset(info, 0, sizeof(*info));
     info->type = jobType(job->type, jobDisk(d, &bd));
     if (flags & VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES)
         info->bandwidth = (unsigned long)job->speed;

@@ -1095,6 +1095,9 @@ cmdMemballoon(Cmd *c, MemballoonDef *mb)
         json_object_put(o);
         return -1;
     }
+    if (mb->statsPeriod > 0)
+        json_object_object_add(o, "guest-stats-polling-interval",
+                               json_object_new_int(mb->statsPeriod));
     cmdJson(c, "-device", o);
     return 0;
 }
@@ -1158,6 +1161,28 @@ cmdRng(Cmd *c, RngDef *rng, size_t idx)
     return 0;
 }
 
+/* Free PCIe root ports on q35 (its root complex takes no hot-plugged
+ * device); last, so that they do not move the other devices. They are not
+ * in the definition: the hotplug code finds them by id. */
+static void
+cmdHotplugPorts(Cmd *c)
+{
+    char id[32];
+
+    for (int i = 1; c->q35 && i <= QEMU_HOTPLUG_PORTS; i++) {
+        json_object *o = jsonObj("pcie-root-port", NULL);
+
+        snprintf(id, sizeof(id), "%s%d", QEMU_HOTPLUG_PORT_PREFIX, i);
+        jsonStr(o, "id", id);
+        jsonStr(o, "bus", "pcie.0");
+        jsonInt(o, "chassis", (unsigned int)(100 + i));
+        jsonInt(o, "port", (unsigned int)i);
+        /* PCIe devices need no I/O ports: spare the 64 KiB I/O space */
+        jsonInt(o, "io-reserve", 0);
+        cmdJson(c, "-device", o);
+    }
+}
+
 /* Whether DEF has virtio-serial ports (channels, virtio consoles). */
 static bool
 cmdVserialWanted(const DomainDef *def)
@@ -1207,6 +1232,7 @@ cmdDevices(Cmd *c)
         cmdJson(c, "-device", jsonObj("qemu-xhci", "usb"));
     if (c->vserialNeeded && !c->vserialAdded)
         cmdJson(c, "-device", jsonObj("virtio-serial-pci", "virtio-serial0"));
+    cmdHotplugPorts(c);
     return 0;
 }
 
@@ -1290,4 +1316,64 @@ qemuCommandValidate(const DomainDef *def)
     ret = cmdBuild(&c, "qemu");
     domainDefFree(copy);
     return ret;
+}
+
+char **
+qemuCommandBuildDevice(DomainDef *def, DomainDevice *dev,
+                       const QemuCommandCtx *ctx)
+{
+    const char *machine = def->os.machine ? def->os.machine : "q35";
+    Cmd c = { .def = def, .ctx = ctx, .build = true };
+    ChrDef *chr = dev->data.chr;
+    int rc;
+
+    c.q35 = strstr(machine, "q35") != NULL;
+    c.vserialAdded = true;
+    for (size_t i = 0; i < def->ncontrollers; i++) {
+        const ControllerDef *ctl = def->controllers[i];
+
+        if (strcmp(ctl->type, "scsi") == 0 && ctl->index >= 0 &&
+            ctl->index < 8)
+            c.scsiAdded[ctl->index] = true;
+    }
+    switch (dev->kind) {
+    case DEVICE_DISK:
+        rc = cmdDisk(&c, dev->data.disk, def->ndisks);
+        break;
+    case DEVICE_NET:
+        rc = cmdNet(&c, dev->data.net, def->nnets);
+        break;
+    case DEVICE_CHR:
+        if (chr->kind == CHR_CHANNEL)
+            rc = cmdChannel(&c, chr, def->nchannels);
+        else if (chr->kind == CHR_CONSOLE && chr->targetType &&
+                 strcmp(chr->targetType, "virtio") == 0)
+            rc = cmdVirtioPort(&c, chr, "virtconsole", "console",
+                               def->nconsoles);
+        else
+            rc = qemuUnsupported("hot-plugging a <%s> that is not a virtio "
+                                 "port", domainChrKindNames[chr->kind]);
+        break;
+    case DEVICE_RNG:
+        rc = cmdRng(&c, dev->data.rng, def->nrngs);
+        break;
+    case DEVICE_CONTROLLER:
+        if (strcmp(dev->data.controller->type, "scsi") != 0)
+            rc = qemuUnsupported("hot-plugging a <controller type='%s'>",
+                                 dev->data.controller->type);
+        else
+            rc = cmdController(&c, dev->data.controller, def->ncontrollers);
+        break;
+    default:
+        rc = qemuUnsupported("hot-plugging a <%s>",
+                             domainDeviceKindNames[dev->kind]);
+        break;
+    }
+    if (rc < 0) {
+        qemuCommandFree(c.argv);
+        return NULL;
+    }
+    if (!c.argv)
+        c.argv = allocZero(sizeof(char *));
+    return c.argv;
 }

@@ -207,6 +207,14 @@ qemuEventHandle(Qmp *mon, const QmpEvent *ev, void *opaque)
         eventPmSuspend(d, true);
     else if (strcmp(name, "WAKEUP") == 0)
         eventPmSuspend(d, false);
+    else if (strcmp(name, "DEVICE_DELETED") == 0)
+        qemuHotplugDeviceDeleted(d, ev->data);
+    else if (strcmp(name, "DEVICE_UNPLUG_GUEST_ERROR") == 0)
+        qemuHotplugUnplugError(d, ev->data);
+    else if (strcmp(name, "BALLOON_CHANGE") == 0)
+        qemuHotplugBalloonChange(d, ev->data);
+    else if (strcmp(name, "DEVICE_TRAY_MOVED") == 0)
+        qemuHotplugTrayMoved(d, ev->data);
     else if (strncmp(name, "BLOCK_JOB_", 10) == 0)
         qemuBlockJobEvent(d, name, ev->data);
     else if (strcmp(name, "VSERPORT_CHANGE") == 0)

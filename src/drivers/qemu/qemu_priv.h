@@ -268,6 +268,30 @@ void qemuAgentEvent(QemuDom *d, json_object *data);
  * (VIR_ERR_AGENT_UNRESPONSIVE when the agent does not answer). */
 int qemuAgentShutdown(QemuDom *d, bool reboot);
 
+/* ---- hotplug (qemu_hotplug.c, with qemu_command.c and qemu_events.c) ---- */
+
+/* The free PCIe root ports qemu_command.c adds to q35 machines for
+ * hot-plugged devices: ids QEMU_HOTPLUG_PORT_PREFIX1 .. N. */
+#define QEMU_HOTPLUG_PORTS 4
+#define QEMU_HOTPLUG_PORT_PREFIX "hotplug-port"
+
+/* The argv fragment adding DEV (alias already set) to running DEF: pairs
+ * of an option ("-blockdev", "-netdev", "-chardev", "-object", "-device")
+ * and its value, in the order QEMU needs them (free with qemuCommandFree).
+ * NULL with VIR_ERR_CONFIG_UNSUPPORTED for a device that cannot be
+ * hot-plugged or mapped. Generated paths are stored into DEV. */
+char **qemuCommandBuildDevice(DomainDef *def, DomainDevice *dev,
+                              const QemuCommandCtx *ctx);
+
+/* QMP events of the hotplug family (lock held, on the monitor thread; no
+ * monitor commands): DEVICE_DELETED, DEVICE_UNPLUG_GUEST_ERROR,
+ * BALLOON_CHANGE, DEVICE_TRAY_MOVED. DATA is the event's data (may be
+ * NULL). */
+void qemuHotplugDeviceDeleted(QemuDom *d, json_object *data);
+void qemuHotplugUnplugError(QemuDom *d, json_object *data);
+void qemuHotplugBalloonChange(QemuDom *d, json_object *data);
+void qemuHotplugTrayMoved(QemuDom *d, json_object *data);
+
 /* ---- save family (qemu_save.c, qemu_dump.c, qemu_job.c) ---- */
 
 /* Start inactive D (job and lock held): from its managed save image when

@@ -139,6 +139,8 @@ qemuSaveLogLine(QemuDom *d)
     if (line[0] >= '0' && line[0] <= '9' && (p = strstr(line, "Z ")) &&
         p - line < 32)
         line = p + 2;
+    if (strncmp(line, "qemu-system-", 12) == 0 && (p = strstr(line, ": ")))
+        line = p + 2;
     return allocStrdup(line);
 }
 
@@ -503,26 +505,27 @@ qemuDomainSaveParams(virDomainPtr dom, virTypedParameterPtr params,
 /* ---- restore ---- */
 
 /* The restore of D failed with the error in place: QEMU goes (shut off,
- * failed); an error about QEMU's exit gets the reason from its log. */
+ * failed). QEMU exits by itself when it cannot load the stream, and the
+ * error we saw then is about its monitor going away: its log says why. */
 static void
 restoreFailed(QemuDriver *drv, QemuDom *d, const char *path)
 {
     virErrorPtr err = errorSave();
     char *line;
 
-    qemuJobFinish(d, VIR_DOMAIN_JOB_FAILED, err ? err->message : NULL);
-    if (qemuDomIsActive(d)) {
-        if (qemuProcessKill(drv, d, false) < 0)
-            errorReset();
-        errorRestore(&err);
-        return;
-    }
-    /* QEMU exits when it cannot load a stream: its log says why */
+    if (qemuDomIsActive(d) && qemuProcessKill(drv, d, false) < 0)
+        errorReset();
     line = qemuSaveLogLine(d);
+    if (!strstr(line, "terminating on signal")) {
+        errorRestore(&err);     /* only to drop it */
+        errorReset();
+        reportError(VIR_ERR_OPERATION_FAILED, "QEMU could not restore domain "
+                    "'%s' from save image '%s': %s", d->def->name, path,
+                    line);
+        err = errorSave();
+    }
+    qemuJobFinish(d, VIR_DOMAIN_JOB_FAILED, err ? err->message : NULL);
     errorRestore(&err);
-    errorReset();
-    reportError(VIR_ERR_OPERATION_FAILED, "QEMU could not restore domain '%s' "
-                "from save image '%s': %s", d->def->name, path, line);
     free(line);
 }
 

@@ -287,6 +287,9 @@ testCorrupt(const char *img)
     TAP_INT(virDomainRestore(conn, bad), -1, "restore of it fails");
     TAP_OK(strstr(qtErrMsg(), "truncated") != NULL, "... saying: %s",
            qtErrMsg());
+    TAP_INT(virDomainRestore(conn, img), -1,
+            "restore while the domain runs fails");
+    TAP_INT(qtErrCode(), VIR_ERR_OPERATION_INVALID, "... OPERATION_INVALID");
     TAP_INT(virDomainRestore(conn, "/nonexistent/x.save"), -1,
             "restore of a missing file fails");
     TAP_INT(qtErrCode(), VIR_ERR_SYSTEM_ERROR, "... SYSTEM_ERROR");

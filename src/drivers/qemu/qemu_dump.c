@@ -229,7 +229,10 @@ dumpAfter(QemuDom *d, unsigned int flags, bool paused)
         /* the guest is gone as if it had crashed */
         d->exitReason = VIR_DOMAIN_SHUTOFF_CRASHED;
         d->exitDetail = VIR_DOMAIN_EVENT_STOPPED_CRASHED;
-        return qemuProcessKill(d->drv, d, false);
+        if (qemuProcessKill(d->drv, d, false) == 0)
+            return 0;
+        d->exitReason = d->exitDetail = 0;
+        return -1;
     }
     if ((flags & VIR_DUMP_RESET) && qemuSaveMonRun(d, dumpReset, NULL) < 0) {
         if (paused)

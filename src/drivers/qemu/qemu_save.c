@@ -347,7 +347,8 @@ saveToFile(QemuDom *d, const char *path, const char *xml, unsigned int flags)
     /* the state is in the file: QEMU goes, the domain is shut off (saved) */
     d->exitReason = VIR_DOMAIN_SHUTOFF_SAVED;
     d->exitDetail = VIR_DOMAIN_EVENT_STOPPED_SAVED;
-    ret = qemuProcessKill(d->drv, d, false);
+    if ((ret = qemuProcessKill(d->drv, d, false)) < 0)
+        d->exitReason = d->exitDetail = 0;
     goto cleanup;
 
  error:
@@ -513,8 +514,10 @@ restoreFailed(QemuDriver *drv, QemuDom *d, const char *path)
     virErrorPtr err = errorSave();
     char *line;
 
-    if (qemuDomIsActive(d) && qemuProcessKill(drv, d, false) < 0)
+    if (qemuDomIsActive(d) && qemuProcessKill(drv, d, false) < 0) {
+        d->exitReason = d->exitDetail = 0;
         errorReset();
+    }
     line = qemuSaveLogLine(d);
     if (!strstr(line, "terminating on signal")) {
         errorRestore(&err);     /* only to drop it */

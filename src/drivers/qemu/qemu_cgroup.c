@@ -310,6 +310,48 @@ cgEnableV2(const char *dir)
     }
 }
 
+/* Remove what dead QEMUs left of ours under the placements next to the
+ * manager's (a QEMU killed without its stop hook leaves NAME.PID, and an
+ * empty vireo directory should not outlive its last domain): every
+ * PARENT/x/vireo and OWN's own. rmdir only removes empty cgroups, so live
+ * domains are safe. */
+static void
+cgSweepAll(QemuCgController c)
+{
+    bool v2;
+    char *base = cgBase(c, &v2), *own = NULL, *parent = NULL, *slash;
+    DIR *dir;
+    struct dirent *e;
+
+    if (!base)
+        return;
+    cgSweep(base);
+    rmdir(base);
+    /* v1: BASE is MNT/OWN/vireo; the neighbours are MNT/dirname(OWN)/x */
+    if (v2 || !(own = cgPlacement("self", c, false)) ||
+        !(slash = strrchr(own, '/')) || slash == own)
+        goto cleanup;
+    *slash = '\0';
+    parent = allocPrintf("%s%s", cgMounts.v1[c], own);
+    if (!(dir = opendir(parent)))
+        goto cleanup;
+    while ((e = readdir(dir))) {
+        char *sub;
+
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        sub = allocPrintf("%s/%s/vireo", parent, e->d_name);
+        cgSweep(sub);
+        rmdir(sub);
+        free(sub);
+    }
+    closedir(dir);
+ cleanup:
+    free(own);
+    free(parent);
+    free(base);
+}
+
 /* Put PID into a new cgroup of controller C; 0 or -1 (errno kept). */
 static int
 cgPlace(QemuCgController c, const char *name, pid_t pid)
@@ -325,15 +367,19 @@ cgPlace(QemuCgController c, const char *name, pid_t pid)
     }
     if (v2)
         cgEnableV2(cgMounts.v2);
-    if (cgMkdir(base, c, v2) < 0)
-        goto cleanup;
-    if (v2)
-        cgEnableV2(base);
-    cgSweep(base);
     leaf = cgLeaf(name, pid);
     dir = allocPrintf("%s/%s", base, leaf);
-    if (cgMkdir(dir, c, v2) < 0)
-        goto cleanup;
+    /* another manager's sweep may remove an empty BASE in between */
+    for (int i = 0; i < 3; i++) {
+        if (cgMkdir(base, c, v2) < 0)
+            goto cleanup;
+        if (v2)
+            cgEnableV2(base);
+        if (cgMkdir(dir, c, v2) == 0)
+            break;
+        if (errno != ENOENT || i == 2)
+            goto cleanup;
+    }
     snprintf(num, sizeof(num), "%ld", (long)pid);
     ret = cgWrite(dir, "cgroup.procs", num);
  cleanup:
@@ -353,6 +399,7 @@ qemuCgroupStart(const char *name, pid_t pid)
 
         if (!cgMount(c, &v2) || (v2 && placedV2))
             continue;
+        cgSweepAll(c);
         if (cgPlace(c, name, pid) < 0) {
             logDebug("qemu", "domain '%s' runs outside a %s cgroup: %s",
                      name, cgNames[c], strerror(errno));
@@ -379,6 +426,7 @@ qemuCgroupStop(const char *name, pid_t pid)
             usleep(10000);
         free(dir);
         free(base);
+        cgSweepAll(c);
     }
     free(leaf);
 }

@@ -1,0 +1,685 @@
+/* qemu_memory.c: the QEMU driver's vCPU count (hot-plugged cpu devices,
+ * or the guest agent's online set) and memory (balloon, maximum, balloon
+ * statistics) calls */
+#define ERROR_DOMAIN VIR_FROM_QEMU
+
+#include "qemu_hotplug.h"
+#include "qemu_guest.h"
+#include "qmp_commands.h"
+
+#include "alloc.h"
+#include "error.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define AFFECT_FLAGS (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)
+/* QEMU's limit for x86 machines (-smp maxcpus) */
+#define QEMU_MAX_VCPUS 255
+/* How long one vCPU unplug may take the guest */
+#define QEMU_VCPU_UNPLUG_WAIT_MS 10000
+
+/* ---- vCPUs: hot-plugged cpu devices ---- */
+
+/* The slot of vCPU INDEX in CPUS (QEMU lists them last first). */
+static QmpHotpluggableCpu *
+memCpuSlot(QmpHotpluggableCpu *cpus, int n, int index)
+{
+    return index < n ? &cpus[n - 1 - index] : NULL;
+}
+
+static int
+memCpusPresent(QmpHotpluggableCpu *cpus, int n)
+{
+    int present = 0;
+
+    for (int i = 0; i < n; i++)
+        present += cpus[i].qomPath != NULL;
+    return present;
+}
+
+/* device_add the cpu of empty SLOT as vcpuINDEX. */
+static int
+memCpuPlug(Qmp *mon, const QmpHotpluggableCpu *slot, int index)
+{
+    json_object *o = json_object_new_object();
+    char id[32];
+
+    snprintf(id, sizeof(id), "vcpu%d", index);
+    json_object_object_add(o, "driver", json_object_new_string(slot->type));
+    json_object_object_add(o, "id", json_object_new_string(id));
+#define PROP(name, v) \
+    if ((v) >= 0) json_object_object_add(o, name, json_object_new_int(v))
+    PROP("node-id", slot->nodeId);
+    PROP("socket-id", slot->socketId);
+    PROP("die-id", slot->dieId);
+    PROP("core-id", slot->coreId);
+    PROP("thread-id", slot->threadId);
+#undef PROP
+    return qmpDeviceAdd(mon, o);
+}
+
+/* Unplug vcpuINDEX and poll until its slot is empty. */
+static int
+memCpuUnplug(Qmp *mon, const char *name, int index)
+{
+    char id[32];
+    int waited = 0;
+
+    snprintf(id, sizeof(id), "vcpu%d", index);
+    if (qmpDeviceDel(mon, id) < 0)
+        return -1;
+    for (;;) {
+        QmpHotpluggableCpu *cpus = NULL;
+        int n = qmpQueryHotpluggableCpus(mon, &cpus);
+        QmpHotpluggableCpu *slot = n < 0 ? NULL : memCpuSlot(cpus, n, index);
+        bool gone = slot && !slot->qomPath;
+
+        qmpHotpluggableCpuListFree(cpus, n);
+        if (n < 0)
+            return -1;
+        if (gone)
+            return 0;
+        if (waited >= QEMU_VCPU_UNPLUG_WAIT_MS) {
+            reportError(VIR_ERR_OPERATION_TIMEOUT, "the guest of domain '%s' "
+                        "did not release vCPU %d within %d s", name, index,
+                        QEMU_VCPU_UNPLUG_WAIT_MS / 1000);
+            return -1;
+        }
+        usleep(100 * 1000);
+        waited += 100;
+    }
+}
+
+/* Plug or unplug cpu devices of running D (lock dropped) until NVCPUS are
+ * present; *PRESENT gets the count reached. Only vCPUs we plugged
+ * (/machine/peripheral/vcpuN) can go: the boot ones are not devices. */
+static int
+memCpusSet(Qmp *mon, const char *name, unsigned int nvcpus, int *present)
+{
+    QmpHotpluggableCpu *cpus = NULL;
+    int n, ret = -1;
+
+    if ((n = qmpQueryHotpluggableCpus(mon, &cpus)) < 0)
+        return -1;
+    *present = memCpusPresent(cpus, n);
+    for (int i = 0; i < n && *present < (int)nvcpus; i++) {
+        QmpHotpluggableCpu *slot = memCpuSlot(cpus, n, i);
+
+        if (slot->qomPath)
+            continue;
+        if (memCpuPlug(mon, slot, i) < 0)
+            goto cleanup;
+        (*present)++;
+    }
+    for (int i = n - 1; i >= 0 && *present > (int)nvcpus; i--) {
+        QmpHotpluggableCpu *slot = memCpuSlot(cpus, n, i);
+
+        if (!slot->qomPath)
+            continue;
+        if (strncmp(slot->qomPath, "/machine/peripheral/", 20) != 0) {
+            reportError(VIR_ERR_OPERATION_UNSUPPORTED, "vCPU %d of domain "
+                        "'%s' was present at boot and cannot be unplugged",
+                        i, name);
+            goto cleanup;
+        }
+        if (memCpuUnplug(mon, name, i) < 0)
+            goto cleanup;
+        (*present)--;
+    }
+    ret = 0;
+ cleanup:
+    qmpHotpluggableCpuListFree(cpus, n);
+    return ret;
+}
+
+static int
+memVcpusLive(QemuDom *d, unsigned int nvcpus)
+{
+    char *name = allocStrdup(d->def->name);
+    Qmp *mon;
+    int present = -1, rc;
+
+    if (!(mon = qemuHotplugMonBegin(d))) {
+        free(name);
+        return -1;
+    }
+    rc = memCpusSet(mon, name, nvcpus, &present);
+    qemuHotplugMonEnd(d);
+    free(name);
+    if (present >= 0 && qemuDomIsActive(d) &&
+        d->def->curVcpus != (unsigned int)present) {
+        d->def->curVcpus = (unsigned int)present;
+        qemuHotplugStatusSave(d);
+    }
+    return rc;
+}
+
+/* ---- vCPUs: the guest agent's view ---- */
+
+/* guest-get-vcpus: *ONLINE gets the count online; *LIST (may be NULL)
+ * the array (caller owns it). */
+static int
+memGuestVcpus(QemuDom *d, int *online, json_object **list)
+{
+    json_object *ret = NULL;
+    json_object *cmd = qmpCommandNew("guest-get-vcpus", NULL);
+    int rc = qemuAgentRun(d, cmd, &ret, 0);
+
+    json_object_put(cmd);
+    if (rc < 0)
+        return -1;
+    *online = 0;
+    for (size_t i = 0; json_object_is_type(ret, json_type_array) &&
+         i < json_object_array_length(ret); i++) {
+        json_object *on = json_object_object_get(
+            json_object_array_get_idx(ret, i), "online");
+
+        *online += on && json_object_get_boolean(on);
+    }
+    if (list)
+        *list = ret;
+    else
+        json_object_put(ret);
+    return 0;
+}
+
+/* Online the first NVCPUS vCPUs the guest knows and offline the others it
+ * may (guest-set-vcpus). */
+static int
+memGuestVcpusSet(QemuDom *d, unsigned int nvcpus)
+{
+    json_object *list = NULL, *want = json_object_new_array(), *cmd;
+    int online, rc = -1;
+    size_t n;
+
+    if (memGuestVcpus(d, &online, &list) < 0)
+        goto cleanup;
+    n = json_object_is_type(list, json_type_array)
+        ? json_object_array_length(list) : 0;
+    if (nvcpus > n) {
+        reportError(VIR_ERR_INVALID_ARG, "domain '%s' has only %zu vCPUs "
+                    "the guest could online, %u requested", d->def->name,
+                    n, nvcpus);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_object *cpu = json_object_array_get_idx(list, i);
+        json_object *can = json_object_object_get(cpu, "can-offline");
+        json_object *e = json_object_new_object();
+        bool on = i < nvcpus;
+
+        if (!on && can && !json_object_get_boolean(can)) {
+            json_object_put(e);
+            continue;
+        }
+        json_object_object_add(e, "logical-id", json_object_get(
+            json_object_object_get(cpu, "logical-id")));
+        json_object_object_add(e, "online", json_object_new_boolean(on));
+        json_object_array_add(want, e);
+    }
+    cmd = qmpCommandNew("guest-set-vcpus", "j:vcpus", want, NULL);
+    want = NULL;
+    rc = qemuAgentRun(d, cmd, NULL, 0);
+    json_object_put(cmd);
+ cleanup:
+    json_object_put(want);
+    json_object_put(list);
+    return rc;
+}
+
+/* ---- vCPU calls ---- */
+
+static int
+memVcpusCheck(const QemuDom *d, unsigned int n, unsigned int max,
+              const char *what)
+{
+    if (n <= max)
+        return 0;
+    reportError(VIR_ERR_INVALID_ARG, "requested vCPUs of domain '%s' exceed "
+                "the %s: %u > %u", d->def->name, what, n, max);
+    return -1;
+}
+
+/* The persistent side of a vCPU change on copy CFG. */
+static int
+memVcpusConfig(const QemuDom *d, DomainDef *cfg, unsigned int n,
+               bool maximum)
+{
+    if (maximum) {
+        if (memVcpusCheck(d, n, QEMU_MAX_VCPUS, "QEMU limit") < 0)
+            return -1;
+        cfg->vcpus = n;
+        if (cfg->curVcpus > n)
+            cfg->curVcpus = n;
+        return 0;
+    }
+    if (memVcpusCheck(d, n, cfg->vcpus, "maximum") < 0)
+        return -1;
+    cfg->curVcpus = n;
+    return 0;
+}
+
+#define VCPU_FLAGS \
+    (AFFECT_FLAGS | VIR_DOMAIN_VCPU_MAXIMUM | VIR_DOMAIN_VCPU_GUEST | \
+     VIR_DOMAIN_VCPU_HOTPLUGGABLE)
+
+static int
+qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
+                        unsigned int flags)
+{
+    bool maximum = flags & VIR_DOMAIN_VCPU_MAXIMUM;
+    bool guest = flags & VIR_DOMAIN_VCPU_GUEST;
+    DomainDef *cfg = NULL;
+    bool live, config;
+    QemuDom *d;
+    int ret = -1;
+
+    if (qemuHotplugCheckFlags(flags, VCPU_FLAGS, __func__) < 0)
+        return -1;
+    if (nvcpus == 0) {
+        reportError(VIR_ERR_INVALID_ARG, "vCPU count must be positive");
+        return -1;
+    }
+    if (guest && (maximum || (flags & VIR_DOMAIN_AFFECT_CONFIG))) {
+        reportError(VIR_ERR_INVALID_ARG, "flag 'guest' only applies to the "
+                    "live vCPU count");
+        return -1;
+    }
+    if (!(d = qemuHotplugJobBegin(dom)))
+        return -1;
+    if (qemuHotplugAffect(d, flags & AFFECT_FLAGS, &live, &config) < 0)
+        goto cleanup;
+    if (maximum && live) {
+        reportError(VIR_ERR_OPERATION_INVALID, "cannot change the maximum "
+                    "vCPUs of running domain '%s'", d->def->name);
+        goto cleanup;
+    }
+    if (config && (!(cfg = qemuHotplugConfigCopy(d)) ||
+                   memVcpusConfig(d, cfg, nvcpus, maximum) < 0))
+        goto cleanup;
+    if (live && guest && memGuestVcpusSet(d, nvcpus) < 0)
+        goto cleanup;
+    if (live && !guest &&
+        (memVcpusCheck(d, nvcpus, d->def->vcpus, "maximum") < 0 ||
+         memVcpusLive(d, nvcpus) < 0))
+        goto cleanup;
+    if (cfg) {
+        int rc = qemuHotplugConfigCommit(d, cfg);
+
+        cfg = NULL;
+        if (rc < 0)
+            goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    domainDefFree(cfg);
+    qemuHotplugJobEnd(d);
+    return ret;
+}
+
+static int
+qemuDomainSetVcpus(virDomainPtr dom, unsigned int nvcpus)
+{
+    return qemuDomainSetVcpusFlags(dom, nvcpus, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int
+qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
+{
+    const DomainDef *def;
+    bool live, config;
+    QemuDom *d;
+    int online, ret = -1;
+
+    if (qemuHotplugCheckFlags(flags, AFFECT_FLAGS | VIR_DOMAIN_VCPU_MAXIMUM |
+                              VIR_DOMAIN_VCPU_GUEST, __func__) < 0)
+        return -1;
+    if ((flags & AFFECT_FLAGS) == AFFECT_FLAGS) {
+        reportError(VIR_ERR_INVALID_ARG, "flags 'live' and 'config' are "
+                    "mutually exclusive");
+        return -1;
+    }
+    if (!(d = qemuDomGet(dom)))
+        return -1;
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        /* the agent's answer: what the guest has online */
+        if ((flags & VIR_DOMAIN_AFFECT_CONFIG) ||
+            (flags & VIR_DOMAIN_VCPU_MAXIMUM)) {
+            reportError(VIR_ERR_INVALID_ARG, "flag 'guest' only applies to "
+                        "the live, current vCPU count");
+        } else if (memGuestVcpus(d, &online, NULL) == 0) {
+            ret = online;
+        }
+        goto cleanup;
+    }
+    if (qemuHotplugAffect(d, flags & AFFECT_FLAGS, &live, &config) < 0)
+        goto cleanup;
+    def = live || !d->newDef ? d->def : d->newDef;
+    ret = (int)((flags & VIR_DOMAIN_VCPU_MAXIMUM) ? def->vcpus
+                                                  : def->curVcpus);
+ cleanup:
+    qemuDomRelease(d);
+    return ret;
+}
+
+/* ---- memory ---- */
+
+static bool
+memHasBalloon(const DomainDef *def)
+{
+    return def->memballoon && def->memballoon->model &&
+        strcmp(def->memballoon->model, "virtio") == 0;
+}
+
+static int
+memBalloonCheck(const QemuDom *d)
+{
+    if (memHasBalloon(d->def) && d->def->memballoon->info.alias)
+        return 0;
+    reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' has no virtio memory "
+                "balloon", d->def->name);
+    return -1;
+}
+
+static int
+memFits(const QemuDom *d, const DomainDef *def, unsigned long long kib)
+{
+    if (kib <= def->memory)
+        return 0;
+    reportError(VIR_ERR_INVALID_ARG, "cannot set the memory of domain '%s' "
+                "to %llu KiB: its maximum is %llu KiB", d->def->name, kib,
+                def->memory);
+    return -1;
+}
+
+/* Ask the balloon of running D for KIB (the BALLOON_CHANGE events then
+ * update the live size). */
+static int
+memBalloonLive(QemuDom *d, unsigned long long kib)
+{
+    Qmp *mon;
+    int rc;
+
+    if (memBalloonCheck(d) < 0 || memFits(d, d->def, kib) < 0 ||
+        !(mon = qemuHotplugMonBegin(d)))
+        return -1;
+    rc = qmpBalloon(mon, kib * 1024);
+    qemuHotplugMonEnd(d);
+    return rc;
+}
+
+static int
+qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
+                         unsigned int flags)
+{
+    unsigned long long kib = memory;
+    DomainDef *cfg = NULL;
+    bool live, config;
+    QemuDom *d;
+    int ret = -1;
+
+    if (qemuHotplugCheckFlags(flags, AFFECT_FLAGS | VIR_DOMAIN_MEM_MAXIMUM,
+                              __func__) < 0)
+        return -1;
+    if (kib == 0) {
+        reportError(VIR_ERR_INVALID_ARG, "memory size must be positive");
+        return -1;
+    }
+    if (!(d = qemuHotplugJobBegin(dom)))
+        return -1;
+    if (qemuHotplugAffect(d, flags & AFFECT_FLAGS, &live, &config) < 0)
+        goto cleanup;
+    if ((flags & VIR_DOMAIN_MEM_MAXIMUM) && live) {
+        reportError(VIR_ERR_OPERATION_INVALID, "cannot change the maximum "
+                    "memory of running domain '%s'", d->def->name);
+        goto cleanup;
+    }
+    if (config && !(cfg = qemuHotplugConfigCopy(d)))
+        goto cleanup;
+    if (cfg && (flags & VIR_DOMAIN_MEM_MAXIMUM)) {
+        cfg->memory = kib;
+        if (cfg->curMemory > kib)
+            cfg->curMemory = kib;
+    } else if (cfg) {
+        if (memFits(d, cfg, kib) < 0)
+            goto cleanup;
+        cfg->curMemory = kib;
+    }
+    if (live && memBalloonLive(d, kib) < 0)
+        goto cleanup;
+    if (cfg) {
+        int rc = qemuHotplugConfigCommit(d, cfg);
+
+        cfg = NULL;
+        if (rc < 0)
+            goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    domainDefFree(cfg);
+    qemuHotplugJobEnd(d);
+    return ret;
+}
+
+static int
+qemuDomainSetMemory(virDomainPtr dom, unsigned long memory)
+{
+    return qemuDomainSetMemoryFlags(dom, memory, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int
+qemuDomainSetMaxMemory(virDomainPtr dom, unsigned long memory)
+{
+    return qemuDomainSetMemoryFlags(dom, memory, VIR_DOMAIN_MEM_MAXIMUM);
+}
+
+/* The balloon's QOM path in running DEF (caller frees). */
+static char *
+memBalloonPath(const DomainDef *def)
+{
+    return allocPrintf("/machine/peripheral/%s",
+                       def->memballoon->info.alias);
+}
+
+static int
+qemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period,
+                               unsigned int flags)
+{
+    DomainDef *cfg = NULL;
+    bool live, config;
+    QemuDom *d;
+    Qmp *mon;
+    int ret = -1;
+
+    if (qemuHotplugCheckFlags(flags, AFFECT_FLAGS, __func__) < 0)
+        return -1;
+    if (period < 0) {
+        reportError(VIR_ERR_INVALID_ARG, "invalid statistics period %d",
+                    period);
+        return -1;
+    }
+    if (!(d = qemuHotplugJobBegin(dom)))
+        return -1;
+    if (qemuHotplugAffect(d, flags, &live, &config) < 0 ||
+        (config && !(cfg = qemuHotplugConfigCopy(d))))
+        goto cleanup;
+    if (cfg && !memHasBalloon(cfg)) {
+        reportError(VIR_ERR_OPERATION_INVALID, "the persistent definition "
+                    "of domain '%s' has no virtio memory balloon",
+                    d->def->name);
+        goto cleanup;
+    }
+    if (cfg)
+        cfg->memballoon->statsPeriod = period;
+    if (live) {
+        char *path;
+        int rc;
+
+        if (memBalloonCheck(d) < 0)
+            goto cleanup;
+        path = memBalloonPath(d->def);
+        if (!(mon = qemuHotplugMonBegin(d))) {
+            free(path);
+            goto cleanup;
+        }
+        rc = qmpQomSet(mon, path, "guest-stats-polling-interval",
+                       json_object_new_int(period));
+        qemuHotplugMonEnd(d);
+        free(path);
+        if (rc < 0 || qemuDomCheckActive(d) < 0)
+            goto cleanup;
+        if (d->def->memballoon)
+            d->def->memballoon->statsPeriod = period;
+        qemuHotplugStatusSave(d);
+    }
+    if (cfg) {
+        int rc = qemuHotplugConfigCommit(d, cfg);
+
+        cfg = NULL;
+        if (rc < 0)
+            goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    domainDefFree(cfg);
+    qemuHotplugJobEnd(d);
+    return ret;
+}
+
+/* ---- memory statistics ---- */
+
+typedef struct {
+    virDomainMemoryStatStruct *st;
+    int n, max;
+} MemStats;
+
+static void
+memStatPut(MemStats *s, int tag, unsigned long long val)
+{
+    if (s->n < s->max) {
+        s->st[s->n].tag = tag;
+        s->st[s->n].val = val;
+        s->n++;
+    }
+}
+
+/* The balloon driver's figures from qom-get guest-stats (STATS borrowed):
+ * only those the guest reported (QEMU leaves the others at -1). */
+static void
+memStatsGuest(MemStats *s, json_object *gs)
+{
+    static const struct {
+        const char *key;
+        int tag;
+        bool bytes;
+    } map[] = {
+        { "stat-swap-in", VIR_DOMAIN_MEMORY_STAT_SWAP_IN, true },
+        { "stat-swap-out", VIR_DOMAIN_MEMORY_STAT_SWAP_OUT, true },
+        { "stat-major-faults", VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT, false },
+        { "stat-minor-faults", VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT, false },
+        { "stat-free-memory", VIR_DOMAIN_MEMORY_STAT_UNUSED, true },
+        { "stat-total-memory", VIR_DOMAIN_MEMORY_STAT_AVAILABLE, true },
+        { "stat-available-memory", VIR_DOMAIN_MEMORY_STAT_USABLE, true },
+        { "stat-disk-caches", VIR_DOMAIN_MEMORY_STAT_DISK_CACHES, true },
+        { "stat-htlb-pgalloc", VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC,
+          false },
+        { "stat-htlb-pgfail", VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL, false },
+    };
+    json_object *stats = gs ? json_object_object_get(gs, "stats") : NULL;
+    json_object *last = gs ? json_object_object_get(gs, "last-update")
+                           : NULL;
+
+    if (!stats || !last || json_object_get_int64(last) <= 0)
+        return;         /* never polled: the guest reported nothing yet */
+    for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++) {
+        json_object *v = json_object_object_get(stats, map[i].key);
+        long long val = v ? json_object_get_int64(v) : -1;
+
+        if (val >= 0)
+            memStatPut(s, map[i].tag, map[i].bytes ? (unsigned long long)val
+                       / 1024 : (unsigned long long)val);
+    }
+    memStatPut(s, VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE,
+               (unsigned long long)json_object_get_int64(last));
+}
+
+/* VmRSS of PID in KiB (0 when unknown). */
+static unsigned long long
+memRss(pid_t pid)
+{
+    char path[64], line[256];
+    unsigned long long kib = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, "VmRSS: %llu", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}
+
+static int
+qemuDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats,
+                      unsigned int nr_stats, unsigned int flags)
+{
+    MemStats s = { .st = stats, .n = 0 };
+    json_object *gs = NULL;
+    unsigned long long actual = 0;
+    char *path = NULL;
+    bool balloon;
+    QemuDom *d;
+    Qmp *mon;
+    pid_t pid;
+    int rc = 0;
+
+    s.max = nr_stats > VIR_DOMAIN_MEMORY_STAT_NR ? VIR_DOMAIN_MEMORY_STAT_NR
+                                                 : (int)nr_stats;
+    if (qemuHotplugCheckFlags(flags, 0, __func__) < 0 ||
+        !(d = qemuDomGet(dom)))
+        return -1;
+    /* a query: no job, the monitor answers while jobs run */
+    if (!(mon = qemuProcessMonAcquire(d))) {
+        qemuDomRelease(d);
+        return -1;
+    }
+    balloon = memHasBalloon(d->def) && d->def->memballoon->info.alias;
+    if (balloon)
+        path = memBalloonPath(d->def);
+    pid = d->pid;
+    pthread_mutex_unlock(&d->drv->lock);
+    if (balloon && (rc = qmpQomGet(mon, path, "guest-stats", &gs)) == 0)
+        rc = qmpQueryBalloon(mon, &actual);
+    pthread_mutex_lock(&d->drv->lock);
+    qemuProcessMonRelease(d);
+    if (rc == 0) {
+        memStatsGuest(&s, gs);
+        if (balloon)
+            memStatPut(&s, VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON,
+                       actual / 1024);
+        memStatPut(&s, VIR_DOMAIN_MEMORY_STAT_RSS, memRss(pid));
+    }
+    json_object_put(gs);
+    free(path);
+    qemuDomRelease(d);
+    return rc < 0 ? -1 : s.n;
+}
+
+void
+qemuMemoryFill(Driver *drv)
+{
+    drv->domainSetVcpus = qemuDomainSetVcpus;
+    drv->domainSetVcpusFlags = qemuDomainSetVcpusFlags;
+    drv->domainGetVcpusFlags = qemuDomainGetVcpusFlags;
+    drv->domainSetMemory = qemuDomainSetMemory;
+    drv->domainSetMemoryFlags = qemuDomainSetMemoryFlags;
+    drv->domainSetMaxMemory = qemuDomainSetMaxMemory;
+    drv->domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod;
+    drv->domainMemoryStats = qemuDomainMemoryStats;
+}

@@ -336,6 +336,12 @@ testErrors(virDomainPtr dom)
     TAP_INT(virDomainBlockPull(dom, "vdb", 0, 0x1000), -1,
             "unknown flag fails");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... INVALID_ARG");
+    TAP_INT(virDomainBlockCommit(dom, "vdc", NULL, NULL, 0,
+                                 VIR_DOMAIN_BLOCK_COMMIT_ACTIVE |
+                                 VIR_DOMAIN_BLOCK_COMMIT_DELETE), -1,
+            "commit with flag 'delete' fails");
+    TAP_INT(qtErrCode(), VIR_ERR_ARGUMENT_UNSUPPORTED,
+            "... ARGUMENT_UNSUPPORTED");
 }
 
 static void

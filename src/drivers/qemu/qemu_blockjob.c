@@ -464,11 +464,18 @@ qemuDomainBlockRebase(virDomainPtr dom, const char *disk, const char *base,
                             VIR_DOMAIN_BLOCK_REBASE_COPY_RAW |
                             VIR_DOMAIN_BLOCK_REBASE_COPY |
                             VIR_DOMAIN_BLOCK_REBASE_COPY_DEV |
+                            VIR_DOMAIN_BLOCK_REBASE_RELATIVE |
                             VIR_DOMAIN_BLOCK_REBASE_BANDWIDTH_BYTES,
                             __func__) < 0 ||
         jobBandwidth(bandwidth, flags & VIR_DOMAIN_BLOCK_REBASE_BANDWIDTH_BYTES,
                      &r.speed) < 0)
         return -1;
+    if (flags & VIR_DOMAIN_BLOCK_REBASE_RELATIVE) {
+        reportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "block rebase of disk '%s' "
+                    "cannot keep a relative backing name (flag 'relative')",
+                    disk);
+        return -1;
+    }
     if (!copy) {
         if (flags & (VIR_DOMAIN_BLOCK_REBASE_COPY_RAW |
                      VIR_DOMAIN_BLOCK_REBASE_COPY_DEV |
@@ -617,13 +624,23 @@ qemuDomainBlockCommit(virDomainPtr dom, const char *disk, const char *base,
                      .top = top };
 
     if (qemuBlockCheckFlags(flags, VIR_DOMAIN_BLOCK_COMMIT_SHALLOW |
+                            VIR_DOMAIN_BLOCK_COMMIT_DELETE |
                             VIR_DOMAIN_BLOCK_COMMIT_ACTIVE |
+                            VIR_DOMAIN_BLOCK_COMMIT_RELATIVE |
                             VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
                             __func__) < 0 ||
         jobBandwidth(bandwidth,
                      flags & VIR_DOMAIN_BLOCK_COMMIT_BANDWIDTH_BYTES,
                      &r.speed) < 0)
         return -1;
+    if (flags & (VIR_DOMAIN_BLOCK_COMMIT_DELETE |
+                 VIR_DOMAIN_BLOCK_COMMIT_RELATIVE)) {
+        /* QEMU keeps the chain's names absolute and the images in place */
+        reportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "block commit of disk '%s' "
+                    "cannot delete the committed images or keep relative "
+                    "backing names (flags 'delete' and 'relative')", disk);
+        return -1;
+    }
     if (base && (flags & VIR_DOMAIN_BLOCK_COMMIT_SHALLOW)) {
         reportError(VIR_ERR_INVALID_ARG, "a base and flag 'shallow' exclude "
                     "each other");

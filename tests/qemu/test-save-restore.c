@@ -422,10 +422,33 @@ countManaged(unsigned int flags)
     return n;
 }
 
+/* Close and reopen the connection: the image is a file, it stays. */
+static virDomainPtr
+reconnect(virDomainPtr dom)
+{
+    char *uri = qtURI(root);
+
+    qtConsoleClose(&con);
+    virDomainFree(dom);
+    virConnectClose(conn);
+    conn = qtOpen(uri);
+    free(uri);
+    TAP_OK(conn != NULL, "reopened the root: %s", qtErrMsg());
+    if (!conn)
+        exit(tapDone());
+    qtEventsWatch(conn);
+    dom = virDomainLookupByName(conn, NAME);
+    TAP_OK(dom != NULL, "domain found again");
+    if (!dom)
+        exit(tapDone());
+    return dom;
+}
+
 static void
-testManaged(virDomainPtr dom)
+testManaged(virDomainPtr *domp)
 {
     char *path = rootPath("save/" NAME ".save");
+    virDomainPtr dom = *domp;
     char *xml;
     int reason = -1;
 
@@ -435,6 +458,9 @@ testManaged(virDomainPtr dom)
     TAP_INT(reason, VIR_DOMAIN_SHUTOFF_SAVED, "... saved");
     TAP_INT(virDomainHasManagedSaveImage(dom, 0), 1, "has a managed image");
     TAP_OK(exists(path), "ROOT/save/" NAME ".save exists");
+    *domp = dom = reconnect(dom);
+    TAP_INT(virDomainHasManagedSaveImage(dom, 0), 1, "... still there after "
+            "reconnecting");
     TAP_INT(countManaged(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE), 1,
             "listed with LIST_MANAGEDSAVE");
     TAP_INT(countManaged(VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE), 0,
@@ -531,7 +557,7 @@ main(void)
     testPausedImage(dom, img2);
     testCorrupt(img);
     testAbort(dom);
-    testManaged(dom);
+    testManaged(&dom);
     TAP_INT(virDomainIsActive(dom), 0, "shut off with no image");
     testCorruptStream(dom, img);
     testTransient(dom, img);

@@ -683,3 +683,11 @@ qemuMemoryFill(Driver *drv)
     drv->domainSetMemoryStatsPeriod = qemuDomainSetMemoryStatsPeriod;
     drv->domainMemoryStats = qemuDomainMemoryStats;
 }
+
+int
+qemuMemoryStartSetup(Qmp *mon, const DomainDef *live)
+{
+    if (!memHasBalloon(live) || live->curMemory >= live->memory)
+        return 0;
+    return qmpBalloon(mon, live->curMemory * 1024);
+}

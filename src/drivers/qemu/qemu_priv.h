@@ -291,6 +291,9 @@ void qemuHotplugDeviceDeleted(QemuDom *d, json_object *data);
 void qemuHotplugUnplugError(QemuDom *d, json_object *data);
 void qemuHotplugBalloonChange(QemuDom *d, json_object *data);
 void qemuHotplugTrayMoved(QemuDom *d, json_object *data);
+/* Shrink the balloon of LIVE to its <currentMemory> through MON before
+ * the guest runs (qemu_memory.c; no lock held). 0 or -1 with an error. */
+int qemuMemoryStartSetup(Qmp *mon, const DomainDef *live);
 
 /* ---- save family (qemu_save.c, qemu_dump.c, qemu_job.c) ---- */
 

@@ -759,6 +759,8 @@ qemuProcessStartMonitor(Qmp *mon, DomainDef *live, unsigned int flags)
         return -1;
     if (qemuBlockStartSetup(mon, live) < 0)
         return -1;
+    if (qemuMemoryStartSetup(mon, live) < 0)
+        return -1;
     if (!(flags & (VIR_DOMAIN_START_PAUSED | QEMU_START_INCOMING)) &&
         qmpCont(mon) < 0)
         return -1;

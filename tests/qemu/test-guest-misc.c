@@ -421,6 +421,10 @@ main(void)
     testStats(dom);
     qtConsoleClose(&con);
     TAP_INT(virDomainDestroy(dom), 0, "destroy");
+    /* queued events hold the connection: let them be delivered */
+    TAP_OK(qtLifecycle("gm", VIR_DOMAIN_EVENT_STOPPED,
+                       VIR_DOMAIN_EVENT_STOPPED_DESTROYED, QUICK_MS),
+           "STOPPED_DESTROYED event");
     virDomainFree(dom);
     TAP_INT(virConnectClose(conn), 0, "close");
     qtRemoveRoot(root);

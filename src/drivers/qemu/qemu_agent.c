@@ -353,17 +353,18 @@ agentBegin(QemuDom *d, int timeoutMs)
     const char *name = d->def->name;
     int conn = 0;
 
+    /* configuration first: it does not depend on the state */
+    if (!(ch = qemuAgentChannel(d->def))) {
+        reportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "QEMU guest agent is not "
+                    "configured in domain '%s': add a <channel> with target "
+                    "name '%s'", name, QEMU_AGENT_PORT);
+        return NULL;
+    }
     if (qemuDomCheckActive(d) < 0)
         return NULL;
     if (d->state != VIR_DOMAIN_RUNNING) {
         reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' is not running: "
                     "its guest agent cannot answer", name);
-        return NULL;
-    }
-    if (!(ch = qemuAgentChannel(d->def))) {
-        reportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "QEMU guest agent is not "
-                    "configured in domain '%s': add a <channel> with target "
-                    "name '%s'", name, QEMU_AGENT_PORT);
         return NULL;
     }
     if (ch->type != CHR_TYPE_UNIX || !ch->srcPath) {

@@ -340,7 +340,8 @@ qemuDomainShutdownFlags(virDomainPtr dom, unsigned int flags)
     int ret;
 
     if (flags == VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) {
-        if (!(d = qemuJobBegin(dom, true)))
+        /* not 'active': the agent checks its configuration first */
+        if (!(d = qemuJobBegin(dom, false)))
             return -1;
         d->fakeReboot = false;
         ret = qemuAgentShutdown(d, false);
@@ -370,7 +371,8 @@ qemuDomainReboot(virDomainPtr dom, unsigned int flags)
     int ret;
 
     if (flags == VIR_DOMAIN_REBOOT_GUEST_AGENT) {
-        if (!(d = qemuJobBegin(dom, true)))
+        /* not 'active': the agent checks its configuration first */
+        if (!(d = qemuJobBegin(dom, false)))
             return -1;
         ret = qemuAgentShutdown(d, true);
         qemuJobEnd(d);

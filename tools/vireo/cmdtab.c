@@ -2,6 +2,7 @@
  * help, shell completion and the man page's command list */
 #include "vireo.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,12 +154,7 @@ static const CmdOpt optsHelp[] = {
     { NULL },
 };
 
-#define G_LIFE "Domain management"
-#define G_MON "Domain monitoring"
-#define G_HOST "Host and connection"
-#define G_OTHER "Other"
-
-const Cmd cmdtabCommands[] = {
+const Cmd cmdtabCoreCommands[] = {
     { "list", G_MON, queryList, optsList, CMD_QUERY,
       "list domains",
       "Print a table of domains: id, name and state. Without options only "
@@ -269,12 +265,49 @@ const Cmd cmdtabCommands[] = {
     { NULL },
 };
 
-static const char *const groups[] = { G_LIFE, G_MON, G_HOST, G_OTHER };
+static const char *const groups[] = {
+    G_LIFE, G_MON, G_SAVE, G_SNAP, G_BLOCK, G_STATS, G_TUNE, G_GUEST,
+    G_HOST, G_OTHER,
+};
+
+/* Every command table, in the order help and the man page list them
+ * within a group. */
+static const Cmd *const tables[] = {
+    cmdtabCoreCommands, saveCommands, snapshotCommands, blockCommands,
+    statsCommands, tuneCommands, vcpuCommands, guestCommands,
+    deviceCommands,
+};
+
+/* The command after CMD over all tables (CMD NULL: the first one), or NULL
+ * after the last. */
+const Cmd *
+cmdtabNext(const Cmd *cmd)
+{
+    size_t t = 0;
+
+    if (!cmd)
+        return tables[0];
+    for (; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        const Cmd *end = tables[t];
+
+        while (end->name)
+            end++;
+        if (cmd >= tables[t] && cmd < end)
+            break;
+    }
+    if ((++cmd)->name)
+        return cmd;
+    for (t++; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        if (tables[t]->name)
+            return tables[t];
+    }
+    return NULL;
+}
 
 const Cmd *
 cmdtabFind(const char *name)
 {
-    for (const Cmd *c = cmdtabCommands; c->name; c++) {
+    for (const Cmd *c = cmdtabNext(NULL); c; c = cmdtabNext(c)) {
         if (strcmp(c->name, name) == 0)
             return c;
     }
@@ -341,9 +374,11 @@ cmdtabSynopsis(FILE *fp, const Cmd *cmd, bool roff)
         if (!(o->flags & OPT_POSITIONAL))
             continue;
         if (o->flags & OPT_REQUIRED)
-            fprintf(fp, " %s%s%s", i, o->metavar, r);
+            fprintf(fp, " %s%s%s%s", i, o->metavar, r,
+                    (o->flags & OPT_MULTI) ? "..." : "");
         else
-            fprintf(fp, " [%s%s%s]", i, o->metavar, r);
+            fprintf(fp, " [%s%s%s]%s", i, o->metavar, r,
+                    (o->flags & OPT_MULTI) ? "..." : "");
     }
 }
 
@@ -405,6 +440,18 @@ cmdtabSpecIndex(const Ctx *ctx, const char *name, size_t len)
 }
 
 static bool
+cmdtabIsULL(const char *s)
+{
+    char *end;
+
+    errno = 0;
+    if (!*s || strspn(s, "0123456789") != strlen(s))
+        return false;
+    strtoull(s, &end, 10);
+    return errno == 0;
+}
+
+static bool
 cmdtabIsInt(const char *s)
 {
     char *end;
@@ -463,6 +510,7 @@ cmdtabParse(Ctx *ctx, const Cmd *cmd, char **argv, size_t argc)
     ctx->cmd = cmd;
     ctx->nspecs = cmdtabSpecs(cmd, ctx->specs);
     memset(ctx->values, 0, sizeof(ctx->values));
+    ctx->nmulti = 0;
 
     for (size_t a = 0; a < argc; a++) {
         const char *arg = argv[a];
@@ -471,12 +519,21 @@ cmdtabParse(Ctx *ctx, const Cmd *cmd, char **argv, size_t argc)
         if (dashdash || arg[0] != '-' || strcmp(arg, "-") == 0) {
             for (k = 0; k < (int)ctx->nspecs; k++) {
                 if ((ctx->specs[k]->flags & OPT_POSITIONAL) &&
-                    !ctx->values[k])
+                    (!ctx->values[k] ||
+                     (ctx->specs[k]->flags & OPT_MULTI)))
                     break;
             }
             if (k == (int)ctx->nspecs)
                 return errorsUsage(cmd, "unexpected argument '%s'", arg);
-            ctx->values[k] = arg;
+            if (ctx->specs[k]->flags & OPT_MULTI) {
+                if (ctx->nmulti == CMD_MAX_MULTI)
+                    return errorsUsage(cmd, "more than %d %s arguments",
+                                       CMD_MAX_MULTI,
+                                       ctx->specs[k]->metavar);
+                ctx->multi[ctx->nmulti++] = arg;
+            }
+            if (!ctx->values[k])
+                ctx->values[k] = arg;
             continue;
         }
         if (strcmp(arg, "--") == 0) {
@@ -497,6 +554,10 @@ cmdtabParse(Ctx *ctx, const Cmd *cmd, char **argv, size_t argc)
         }
         if (o->type == OPT_INT && ctx->values[k] &&
             !cmdtabIsInt(ctx->values[k]))
+            return errorsUsage(cmd, "option '--%s' wants a number, not '%s'",
+                               o->name, ctx->values[k]);
+        if (o->type == OPT_ULL && ctx->values[k] &&
+            !cmdtabIsULL(ctx->values[k]))
             return errorsUsage(cmd, "option '--%s' wants a number, not '%s'",
                                o->name, ctx->values[k]);
     }
@@ -533,6 +594,18 @@ cmdtabInt(const Ctx *ctx, const char *name, int *value)
     if (!s)
         return 0;
     *value = (int)strtol(s, NULL, 10);
+    return 1;
+}
+
+/* Like cmdtabInt, for OPT_ULL options. */
+int
+cmdtabULL(const Ctx *ctx, const char *name, unsigned long long *value)
+{
+    const char *s = cmdtabValue(ctx, name);
+
+    if (!s)
+        return 0;
+    *value = strtoull(s, NULL, 10);
     return 1;
 }
 
@@ -599,10 +672,10 @@ cmdtabHelp(Ctx *ctx)
            "    -v, --version       print vireo's version\n");
     for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         printf("\n%s:\n", groups[g]);
-        for (const Cmd *c = cmdtabCommands; c->name; c++) {
+        for (const Cmd *c = cmdtabNext(NULL); c; c = cmdtabNext(c)) {
             if (strcmp(c->group, groups[g]) == 0 &&
                 !(c->flags & CMD_HIDDEN))
-                printf("    %-14s %s\n", c->name, c->summary);
+                printf("    %-19s %s\n", c->name, c->summary);
         }
     }
     printf("\nRun 'vireo help COMMAND' for a command's options.\n");
@@ -668,22 +741,111 @@ cmdtabCompleteDomains(Ctx *ctx)
 static void
 cmdtabCompleteCommands(void)
 {
-    for (const Cmd *c = cmdtabCommands; c->name; c++) {
+    for (const Cmd *c = cmdtabNext(NULL); c; c = cmdtabNext(c)) {
         if (!(c->flags & CMD_HIDDEN))
             printf("%s\n", c->name);
     }
+}
+
+/* Options whose values are one of a few words. */
+static const struct {
+    const char *cmd;
+    const char *opt;
+    const char *words;
+} cmdtabChoices[] = {
+    { "send-key", "codeset", "linux xt atset1 atset2 atset3 os_x xt_kbd "
+      "win32 usb rfb qnum" },
+    { "domifaddr", "source", "lease agent arp" },
+    { "domhostname", "source", "agent lease" },
+    { "dump", "format", "raw kdump-zlib kdump-lzo kdump-snappy win-dmp" },
+    { "numatune", "mode", "strict preferred interleave restrictive" },
+};
+
+/* The domain the words being completed name: the first positional word
+ * of a CMD_DOMAIN command, or its --domain value. NULL if none yet. */
+static const char *
+cmdtabCompleteDomainWord(const Ctx *ctx)
+{
+    if (!(ctx->cmd->flags & CMD_DOMAIN))
+        return NULL;
+    for (size_t w = 1; w + 1 < ctx->nwords; w++) {
+        const char *s = ctx->words[w];
+        int k;
+
+        if (strcmp(s, "--domain") == 0)
+            return ctx->words[w + 1];
+        if (strncmp(s, "--domain=", 9) == 0)
+            return s + 9;
+        if (s[0] != '-')
+            return s;
+        if (strncmp(s, "--", 2) == 0 && !strchr(s, '=') &&
+            (k = cmdtabSpecIndex(ctx, s + 2, strlen(s + 2))) >= 0 &&
+            ctx->specs[k]->type != OPT_BOOL)
+            w++;
+    }
+    return NULL;
+}
+
+/* The disks (DISK, DEVICE) or snapshots (SNAPSHOT) of the domain being
+ * completed. */
+static void
+cmdtabCompleteOfDomain(Ctx *ctx, bool snapshots)
+{
+    const char *name = cmdtabCompleteDomainWord(ctx);
+    virDomainSnapshotPtr *snaps = NULL;
+    virDomainPtr dom;
+    char **disks = NULL;
+    int n;
+
+    if (!name || mainConnect(ctx) < 0 ||
+        !(dom = lookupDomain(ctx->conn, name)))
+        return;
+    if (snapshots) {
+        n = virDomainListAllSnapshots(dom, &snaps, 0);
+        for (int i = 0; i < n; i++) {
+            printf("%s\n", virDomainSnapshotGetName(snaps[i]));
+            virDomainSnapshotFree(snaps[i]);
+        }
+        free(snaps);
+    } else {
+        n = domxmlList(dom, 0, "disk", "target", "dev", &disks);
+        for (int i = 0; i < n; i++)
+            printf("%s\n", disks[i]);
+        domxmlFree(disks);
+    }
+    virDomainFree(dom);
 }
 
 /* Candidates for the value of option O. */
 static void
 cmdtabCompleteValue(Ctx *ctx, const CmdOpt *o)
 {
+    const char *meta = o->metavar ? o->metavar : "";
+
+    for (size_t i = 0; i < sizeof(cmdtabChoices) / sizeof(*cmdtabChoices);
+         i++) {
+        if (strcmp(cmdtabChoices[i].cmd, ctx->cmd->name) == 0 &&
+            strcmp(cmdtabChoices[i].opt, o->name) == 0) {
+            for (const char *w = cmdtabChoices[i].words; *w; ) {
+                size_t len = strcspn(w, " ");
+
+                printf("%.*s\n", (int)len, w);
+                w += len;
+                w += *w == ' ';
+            }
+            return;
+        }
+    }
     if (strcmp(o->name, "domain") == 0)
         cmdtabCompleteDomains(ctx);
     else if (strcmp(o->name, "command") == 0)
         cmdtabCompleteCommands();
-    else if (o->metavar && strcmp(o->metavar, "FILE") == 0)
+    else if (strcmp(meta, "FILE") == 0 || strcmp(meta, "XMLFILE") == 0)
         printf("@file\n");
+    else if (strcmp(meta, "DISK") == 0 || strcmp(meta, "DEVICE") == 0)
+        cmdtabCompleteOfDomain(ctx, false);
+    else if (strcmp(meta, "SNAPSHOT") == 0)
+        cmdtabCompleteOfDomain(ctx, true);
 }
 
 /* The bash completion's helper: given the words typed so far, the last
@@ -705,6 +867,7 @@ cmdtabComplete(Ctx *ctx)
     }
     if (!(cmd = cmdtabFind(ctx->words[0])) || (cmd->flags & CMD_HIDDEN))
         return EXIT_OK;
+    ctx->cmd = cmd;
     ctx->nspecs = cmdtabSpecs(cmd, ctx->specs);
     last = ctx->nwords - 1;
 
@@ -764,7 +927,7 @@ cmdtabMan(Ctx *ctx)
 {
     for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
         printf(".SS %s\n", groups[g]);
-        for (const Cmd *c = cmdtabCommands; c->name; c++) {
+        for (const Cmd *c = cmdtabNext(NULL); c; c = cmdtabNext(c)) {
             const CmdOpt *specs[CMD_MAX_OPTS];
             size_t n;
 

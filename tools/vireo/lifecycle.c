@@ -7,26 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct {
-    const char *opt;
-    unsigned int flag;
-} OptFlag;
-
-/* The flags of the boolean options in TABLE that CTX has. */
-static unsigned int
-lifecycleFlags(const Ctx *ctx, const OptFlag *table, size_t n)
-{
-    unsigned int flags = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (cmdtabBool(ctx, table[i].opt))
-            flags |= table[i].flag;
-    }
-    return flags;
-}
-
-#define FLAGS(ctx, table) \
-    lifecycleFlags(ctx, table, sizeof(table) / sizeof(table[0]))
+#define FLAGS(ctx, table) ARGS_FLAGS(ctx, table)
 
 /* Turn --mode's comma-separated list into shutdown/reboot flags (the two
  * share their values). Returns -1 after a usage error. */

@@ -135,3 +135,23 @@ outputDone(const Ctx *ctx, const char *fmt, ...)
     va_end(ap);
     putchar('\n');
 }
+
+/* BYTES in the largest binary unit that keeps it at least 1, with three
+ * decimals: "10.000 GiB", "512 bytes". */
+void
+outputSize(char *buf, size_t len, unsigned long long bytes)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB",
+                                         "EiB" };
+    double v = (double)bytes;
+    int u = -1;
+
+    while (v >= 1024 && u < 5) {
+        v /= 1024;
+        u++;
+    }
+    if (u < 0)
+        snprintf(buf, len, "%llu bytes", bytes);
+    else
+        snprintf(buf, len, "%.3f %s", v, units[u]);
+}

@@ -1,5 +1,6 @@
-/* progress.c: a spinner with the elapsed time on stderr while a call that
- * may take long runs; shown only on a terminal and after the first second */
+/* progress.c: a spinner with the elapsed time, or a progress bar, on
+ * stderr while a call that may take long runs; shown only on a terminal
+ * and after the first second */
 #include "vireo.h"
 
 #include <pthread.h>
@@ -15,6 +16,7 @@ struct Progress {
     bool done;
     char *what;
     struct timespec start;
+    virDomainPtr dom;           /* poll its job info for a bar; or NULL */
 };
 
 static double
@@ -57,8 +59,15 @@ progressThread(void *opaque)
     pthread_mutex_lock(&p->lock);
     progressWait(p, 1000);
     while (!p->done) {
-        fprintf(stderr, "\r%c %s... %.1fs ", spin[tick++ % 4], p->what,
-                progressSince(&p->start));
+        virDomainJobInfo info;
+
+        /* the call runs in the main thread; the job info says how far */
+        if (p->dom && virDomainGetJobInfo(p->dom, &info) == 0 &&
+            info.type != VIR_DOMAIN_JOB_NONE && info.dataTotal > 0)
+            progressBar(p->what, info.dataProcessed, info.dataTotal);
+        else
+            fprintf(stderr, "\r%c %s... %.1fs ", spin[tick++ % 4], p->what,
+                    progressSince(&p->start));
         fflush(stderr);
         shown = true;
         progressWait(p, 250);
@@ -76,14 +85,32 @@ progressThread(void *opaque)
 Progress *
 progressStart(const Ctx *ctx, const char *what)
 {
+    return progressStartJob(ctx, what, NULL);
+}
+
+/* Whether progress is shown: on a terminal or with --verbose, and not
+ * with --quiet. */
+bool
+progressWanted(const Ctx *ctx)
+{
+    return !ctx->quiet &&
+           (isatty(STDERR_FILENO) || cmdtabBool(ctx, "verbose"));
+}
+
+/* Like progressStart, but while DOM (borrowed; NULL: none) has a job
+ * with a known size, show a bar of its progress instead of the spinner. */
+Progress *
+progressStartJob(const Ctx *ctx, const char *what, virDomainPtr dom)
+{
     Progress *p;
     pthread_condattr_t attr;
 
-    if (ctx->quiet || !isatty(STDERR_FILENO))
+    if (!progressWanted(ctx))
         return NULL;
     if (!(p = calloc(1, sizeof(*p))) || !(p->what = strdup(what)))
         abort();
     clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->dom = dom;
     pthread_mutex_init(&p->lock, NULL);
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -115,4 +142,28 @@ progressStop(Progress *p)
     pthread_mutex_destroy(&p->lock);
     free(p->what);
     free(p);
+}
+
+/* Draw "LABEL [=====     ]  42 %" over the current stderr line. */
+void
+progressBar(const char *label, unsigned long long cur,
+            unsigned long long end)
+{
+    char bar[31];
+    int pct = end ? (int)(cur >= end ? 100 : cur * 100 / end) : 0;
+    int fill = pct * 30 / 100;
+
+    memset(bar, ' ', 30);
+    memset(bar, '=', (size_t)fill);
+    bar[30] = '\0';
+    fprintf(stderr, "\r%s [%s] %3d %%", label, bar, pct);
+    fflush(stderr);
+}
+
+/* End a line of progressBar output. */
+void
+progressBarDone(void)
+{
+    fputc('\n', stderr);
+    fflush(stderr);
 }

@@ -24,12 +24,16 @@ typedef enum {
     OPT_BOOL,       /* --name */
     OPT_STRING,     /* --name VALUE, --name=VALUE, or positional */
     OPT_INT,        /* like OPT_STRING, checked to be a non-negative int */
+    OPT_ULL,        /* like OPT_STRING, checked to be an unsigned 64-bit
+                       number */
 } OptType;
 
 /* Option flags. */
 enum {
     OPT_REQUIRED = 1 << 0,      /* must be given */
     OPT_POSITIONAL = 1 << 1,    /* may be given without its --name */
+    OPT_MULTI = 1 << 2,         /* positional taking every remaining word
+                                   (Ctx.multi) */
 };
 
 typedef struct {
@@ -49,7 +53,8 @@ enum {
                                    gets its words unparsed */
 };
 
-#define CMD_MAX_OPTS 24
+#define CMD_MAX_OPTS 40
+#define CMD_MAX_MULTI 32
 
 typedef struct Ctx Ctx;
 typedef struct Cmd Cmd;
@@ -78,6 +83,8 @@ struct Ctx {
     const CmdOpt *specs[CMD_MAX_OPTS];  /* implicit options first */
     const char *values[CMD_MAX_OPTS];   /* NULL when not given */
     size_t nspecs;
+    const char *multi[CMD_MAX_MULTI];   /* the words of an OPT_MULTI */
+    size_t nmulti;
 
     virDomainPtr dom;
     bool json;
@@ -90,14 +97,36 @@ struct Ctx {
 int mainConnect(Ctx *ctx);
 char *mainDefaultURI(void);
 
+/* Command groups: headings in help and the man page, in this order. */
+#define G_LIFE "Domain management"
+#define G_MON "Domain monitoring"
+#define G_SAVE "Saving and dumping"
+#define G_SNAP "Snapshots"
+#define G_BLOCK "Block devices and jobs"
+#define G_STATS "Statistics"
+#define G_TUNE "Resources and tuning"
+#define G_GUEST "Guest interaction"
+#define G_HOST "Host and connection"
+#define G_OTHER "Other"
+
+/* The --config, --live, --current options of commands that change the
+ * persistent or live definition (see argsAffect). */
+#define OPTS_AFFECT \
+    { "config", OPT_BOOL, 0, NULL, "affect the persistent definition" }, \
+    { "live", OPT_BOOL, 0, NULL, "affect the running domain" }, \
+    { "current", OPT_BOOL, 0, NULL, \
+      "affect the running domain if it runs, else the persistent " \
+      "definition (the default)" }
+
 /* cmdtab.c */
-extern const Cmd cmdtabCommands[];
 const Cmd *cmdtabFind(const char *name);
+const Cmd *cmdtabNext(const Cmd *cmd);
 void cmdtabUsage(FILE *fp, const Cmd *cmd);
 int cmdtabParse(Ctx *ctx, const Cmd *cmd, char **argv, size_t argc);
 bool cmdtabBool(const Ctx *ctx, const char *name);
 const char *cmdtabString(const Ctx *ctx, const char *name);
 int cmdtabInt(const Ctx *ctx, const char *name, int *value);
+int cmdtabULL(const Ctx *ctx, const char *name, unsigned long long *value);
 int cmdtabHelp(Ctx *ctx);
 int cmdtabComplete(Ctx *ctx);
 int cmdtabMan(Ctx *ctx);
@@ -120,6 +149,7 @@ void outputField(int width, const char *key, const char *fmt, ...)
 int outputJSON(json_object *obj);
 void outputDone(const Ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void outputSize(char *buf, size_t len, unsigned long long bytes);
 
 /* state.c */
 const char *stateName(int state);
@@ -142,6 +172,61 @@ void progressStop(Progress *p);
 /* console.c */
 int consoleAttach(virDomainPtr dom, const char *devname, unsigned int flags);
 int consoleCommand(Ctx *ctx);
+
+/* args.c: option values beyond cmdtab's types */
+typedef struct {
+    const char *opt;
+    unsigned int flag;
+} OptFlag;
+unsigned int argsFlags(const Ctx *ctx, const OptFlag *table, size_t n);
+#define ARGS_FLAGS(ctx, table) \
+    argsFlags(ctx, table, sizeof(table) / sizeof(table[0]))
+int argsAffect(const Ctx *ctx, unsigned int *flags);
+int argsScaled(const Ctx *ctx, const char *name, unsigned long long unit,
+               unsigned long long *value);
+int argsParseScaled(const char *s, unsigned long long unit,
+                    unsigned long long *value);
+int argsCpumap(const Ctx *ctx, const char *list, int maxcpus,
+               unsigned char **cpumap, int *maplen);
+char *argsCpumapFormat(const unsigned char *cpumap, int maplen, int maxcpus);
+int argsMaxCPUs(const Ctx *ctx);
+int argsNeedOne(const Ctx *ctx, const char *const *names, size_t n);
+int argsExclusive(const Ctx *ctx, const char *a, const char *b);
+json_object *argsStringJSON(const char *s);
+int argsFail(void);
+
+/* domxml.c */
+int domxmlList(virDomainPtr dom, unsigned int flags, const char *element,
+               const char *child, const char *attr, char ***names);
+void domxmlFree(char **names);
+
+/* params.c: typed parameters as text and JSON */
+char *paramsValue(const virTypedParameter *param);
+void paramsPrint(const virTypedParameter *params, int n, int width);
+json_object *paramsJSON(const virTypedParameter *params, int n);
+json_object *paramsValueJSON(const virTypedParameter *param);
+char *paramsJSONKey(const char *field);
+int paramsAddString(const Ctx *ctx, virTypedParameterPtr *params, int *n,
+                    int *max, const char *field, int type, const char *value);
+
+/* progress.c (continued): progress bars */
+Progress *progressStartJob(const Ctx *ctx, const char *what,
+                           virDomainPtr dom);
+bool progressWanted(const Ctx *ctx);
+void progressBar(const char *label, unsigned long long cur,
+                 unsigned long long end);
+void progressBarDone(void);
+
+/* the second wave of commands, one table a file */
+extern const Cmd cmdtabCoreCommands[];
+extern const Cmd saveCommands[];
+extern const Cmd snapshotCommands[];
+extern const Cmd blockCommands[];
+extern const Cmd statsCommands[];
+extern const Cmd tuneCommands[];
+extern const Cmd vcpuCommands[];
+extern const Cmd guestCommands[];
+extern const Cmd deviceCommands[];
 
 /* lifecycle.c */
 int lifecycleDefine(Ctx *ctx);

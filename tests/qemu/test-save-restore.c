@@ -241,13 +241,24 @@ testPausedImage(virDomainPtr dom, const char *img)
     TAP_INT(virDomainResume(dom), 0, "resume: %s", qtErrMsg());
     TAP_OK(markerThere(dom), "the marker is there after a paused restore");
 
-    /* the flag beats the image */
-    TAP_INT(virDomainSaveFlags(dom, img, NULL, VIR_DOMAIN_SAVE_RUNNING), 0,
-            "save with SAVE_RUNNING: %s", qtErrMsg());
-    TAP_INT(virDomainRestoreFlags(conn, img, NULL, VIR_DOMAIN_SAVE_PAUSED), 0,
-            "restore with SAVE_PAUSED: %s", qtErrMsg());
+    /* the typed-parameter calls; the flag beats the image */
+    {
+        virTypedParameterPtr params = NULL;
+        int n = 0, max = 0;
+
+        virTypedParamsAddString(&params, &n, &max, VIR_DOMAIN_SAVE_PARAM_FILE,
+                                img);
+        TAP_INT(virDomainSaveParams(dom, params, n, VIR_DOMAIN_SAVE_RUNNING |
+                                    VIR_DOMAIN_SAVE_BYPASS_CACHE), 0,
+                "save params (running, bypass cache): %s", qtErrMsg());
+        TAP_INT(virDomainRestoreParams(conn, params, n,
+                                       VIR_DOMAIN_SAVE_PAUSED), 0,
+                "restore params with SAVE_PAUSED: %s", qtErrMsg());
+        virTypedParamsFree(params, n);
+    }
     TAP_INT(state(dom, &reason), VIR_DOMAIN_PAUSED, "paused by the flag");
     TAP_INT(virDomainResume(dom), 0, "resume: %s", qtErrMsg());
+    TAP_OK(markerThere(dom), "the marker is there");
 }
 
 /* Copy SRC to DST changing it: MODE 'm' breaks the magic, 't' truncates

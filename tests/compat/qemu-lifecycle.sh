@@ -25,13 +25,17 @@ cat >"$root.xml" <<XML
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$guest/vmlinuz</kernel>
-    <initrd>$guest/initrd.img</initrd>
+    <initrd>$guest/initrd-agent.img</initrd>
     <cmdline>console=ttyS0 panic=-1</cmdline>
   </os>
   <features><acpi/></features>
   <devices>
     <serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
+    <channel type='unix'>
+      <source mode='bind'/>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
   </devices>
 </domain>
 XML

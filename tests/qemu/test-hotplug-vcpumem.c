@@ -24,7 +24,7 @@ domainXML(void)
                  "  <os>\n"
                  "    <type arch='x86_64' machine='q35'>hvm</type>\n"
                  "    <kernel>%s/vmlinuz</kernel>\n"
-                 "    <initrd>%s/initrd.img</initrd>\n"
+                 "    <initrd>%s/initrd-agent.img</initrd>\n"
                  "    <cmdline>console=ttyS0 panic=-1</cmdline>\n"
                  "  </os>\n"
                  "  <features><acpi/></features>\n"
@@ -32,11 +32,48 @@ domainXML(void)
                  "    <serial type='pty'><target port='0'/></serial>\n"
                  "    <console type='pty'><target type='serial' port='0'/>"
                  "</console>\n"
+                 "    <channel type='unix'><source mode='bind'/>"
+                 "<target type='virtio' name='org.qemu.guest_agent.0'/>"
+                 "</channel>\n"
                  "    <memballoon model='virtio'/>\n"
                  "  </devices>\n"
                  "</domain>\n", qtGuest, qtGuest) < 0)
         abort();
     return xml;
+}
+
+/* The guest agent's view: vCPUs offlined and onlined inside the guest
+ * (both plugged). */
+static void
+testGuestVcpus(virDomainPtr dom, QtConsole *con)
+{
+    long long until = qtNowMs() + HT_WAIT_MS;
+    int n;
+
+    while ((n = virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST)) != 2 &&
+           qtNowMs() < until)
+        usleep(500 * 1000);
+    TAP_INT(n, 2, "the agent counts 2 online vCPUs: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpusFlags(dom, 1, VIR_DOMAIN_AFFECT_LIVE |
+                                   VIR_DOMAIN_VCPU_GUEST), 0,
+            "the agent offlines one: %s", qtErrMsg());
+    HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0", HT_WAIT_MS,
+            "the guest has only cpu0 online");
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST), 1,
+            "the agent counts 1");
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 2,
+            "... while 2 stay plugged");
+    TAP_INT(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_VCPU_GUEST), 0,
+            "the agent onlines it again: %s", qtErrMsg());
+    HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0-1", HT_WAIT_MS,
+            "the guest has cpu0-1 online");
+    TAP_INT(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_VCPU_GUEST), -1,
+            "3 online vCPUs in a guest that has 2");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpusFlags(dom, 1, VIR_DOMAIN_AFFECT_CONFIG |
+                                   VIR_DOMAIN_VCPU_GUEST), -1,
+            "guest and config together");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
 }
 
 static void
@@ -79,6 +116,7 @@ testVcpus(virDomainPtr dom, QtConsole *con)
             "0 vCPUs");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
 
+    testGuestVcpus(dom, con);
     TAP_INT(virDomainSetVcpus(dom, 1), 0, "unplug it again: %s", qtErrMsg());
     TAP_INT(virDomainGetVcpusFlags(dom, 0), 1, "the live count reads 1");
     HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0",
@@ -101,11 +139,6 @@ testVcpus(virDomainPtr dom, QtConsole *con)
                                    VIR_DOMAIN_AFFECT_CONFIG), -1,
             "live and config together");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
-    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST), -1,
-            "the guest's own count without an agent channel");
-    TAP_OK(qtErrCode() == VIR_ERR_ARGUMENT_UNSUPPORTED ||
-           qtErrCode() == VIR_ERR_AGENT_UNRESPONSIVE,
-           "... needs the agent: %s", qtErrMsg());
 }
 
 static unsigned long long

@@ -187,47 +187,99 @@ memGuestVcpus(QemuDom *d, int *online, json_object **list)
     return 0;
 }
 
-/* Online the first NVCPUS vCPUs the guest knows and offline the others it
- * may (guest-set-vcpus). */
+static int
+memCpuCmp(const void *a, const void *b)
+{
+    json_object *x = json_object_object_get(*(json_object *const *)a,
+                                            "logical-id");
+    json_object *y = json_object_object_get(*(json_object *const *)b,
+                                            "logical-id");
+
+    return json_object_get_int(x) - json_object_get_int(y);
+}
+
+static bool
+memCpuFlag(json_object *cpu, const char *key)
+{
+    json_object *v = json_object_object_get(cpu, key);
+
+    return v && json_object_get_boolean(v);
+}
+
+/* The changes that bring the guest's online vCPUs (LIST, sorted by id) to
+ * NVCPUS: the lowest offline ones go online, the highest that may go
+ * offline do. A new array, or NULL with an error. */
+static json_object *
+memGuestPlan(const QemuDom *d, json_object **list, size_t n, int online,
+             unsigned int nvcpus)
+{
+    json_object *want = json_object_new_array();
+    int step = (int)nvcpus > online ? 1 : -1;
+
+    for (size_t k = 0; k < n && online != (int)nvcpus; k++) {
+        json_object *cpu = list[step > 0 ? k : n - 1 - k];
+        json_object *e;
+
+        if (memCpuFlag(cpu, "online") == (step > 0) ||
+            (step < 0 && !memCpuFlag(cpu, "can-offline")))
+            continue;
+        e = json_object_new_object();
+        json_object_object_add(e, "logical-id", json_object_get(
+            json_object_object_get(cpu, "logical-id")));
+        json_object_object_add(e, "online", json_object_new_boolean(step > 0));
+        json_object_array_add(want, e);
+        online += step;
+    }
+    if (online != (int)nvcpus) {
+        reportError(VIR_ERR_INVALID_ARG, "the guest of domain '%s' cannot "
+                    "have %u vCPUs online (%zu present, %d reachable)",
+                    d->def->name, nvcpus, n, online);
+        json_object_put(want);
+        return NULL;
+    }
+    return want;
+}
+
+/* Bring the count of vCPUs the guest has online to NVCPUS through the
+ * agent (guest-set-vcpus). */
 static int
 memGuestVcpusSet(QemuDom *d, unsigned int nvcpus)
 {
-    json_object *list = NULL, *want = json_object_new_array(), *cmd;
-    int online, rc = -1;
+    json_object *list = NULL, *want = NULL, *cmd, *done = NULL;
+    json_object **cpus = NULL;
+    int online, count, rc = -1;
     size_t n;
 
     if (memGuestVcpus(d, &online, &list) < 0)
         goto cleanup;
     n = json_object_is_type(list, json_type_array)
         ? json_object_array_length(list) : 0;
-    if (nvcpus > n) {
-        reportError(VIR_ERR_INVALID_ARG, "domain '%s' has only %zu vCPUs "
-                    "the guest could online, %u requested", d->def->name,
-                    n, nvcpus);
+    cpus = allocArray(n + 1, sizeof(*cpus));
+    for (size_t i = 0; i < n; i++)
+        cpus[i] = json_object_array_get_idx(list, i);
+    qsort(cpus, n, sizeof(*cpus), memCpuCmp);
+    if (!(want = memGuestPlan(d, cpus, n, online, nvcpus)))
         goto cleanup;
-    }
-    for (size_t i = 0; i < n; i++) {
-        json_object *cpu = json_object_array_get_idx(list, i);
-        json_object *can = json_object_object_get(cpu, "can-offline");
-        json_object *e = json_object_new_object();
-        bool on = i < nvcpus;
-
-        if (!on && can && !json_object_get_boolean(can)) {
-            json_object_put(e);
-            continue;
-        }
-        json_object_object_add(e, "logical-id", json_object_get(
-            json_object_object_get(cpu, "logical-id")));
-        json_object_object_add(e, "online", json_object_new_boolean(on));
-        json_object_array_add(want, e);
+    if ((count = (int)json_object_array_length(want)) == 0) {
+        rc = 0;
+        goto cleanup;
     }
     cmd = qmpCommandNew("guest-set-vcpus", "j:vcpus", want, NULL);
     want = NULL;
-    rc = qemuAgentRun(d, cmd, NULL, 0);
+    rc = qemuAgentRun(d, cmd, &done, 0);
     json_object_put(cmd);
+    if (rc == 0 && json_object_get_int(done) != count) {
+        /* the agent stops at the first vCPU it cannot change */
+        reportError(VIR_ERR_OPERATION_FAILED, "the guest agent of domain "
+                    "'%s' changed %d of %d vCPUs", d->def->name,
+                    json_object_get_int(done), count);
+        rc = -1;
+    }
  cleanup:
+    json_object_put(done);
     json_object_put(want);
     json_object_put(list);
+    free(cpus);
     return rc;
 }
 

@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_SETUP = meson setup $(BUILD) --buildtype=debugoptimized
 
-.PHONY: all build deps check demo bench clean
+.PHONY: all build deps check demo bench compat-report clean
 
 all: build
 
@@ -27,6 +27,10 @@ demo: build
 
 bench: build
 	@bench/run.sh $(BUILD)
+
+# every documented Sys::Virt::Domain method on each driver -> docs/compat-status.md
+compat-report: build
+	@tests/compat/report.sh $(BUILD) $(CURDIR) docs/compat-status.md
 
 clean:
 	rm -rf $(BUILD)

@@ -23,10 +23,7 @@ domainXML(void)
              "type='raw'/><source file='%s/cd1.img'/><target dev='sda' "
              "bus='sata'/><readonly/></disk>\n"
              "    <interface type='user'><mac address='" NIC0 "'/>"
-             "<model type='virtio'/></interface>\n"
-             "    <channel type='unix'><source mode='bind'/>"
-             "<target type='virtio' name='org.vireo.boot.0'/></channel>\n",
-             root);
+             "<model type='virtio'/></interface>\n", root);
     return qtXML(NAME, "", devs);
 }
 
@@ -196,26 +193,39 @@ testNic(virDomainPtr dom, QtConsole *con)
     TAP_OK(!htXMLHas(dom, 0, NIC1), "gone from the live XML");
 }
 
+/* A virtio-serial port (its controller plugged first: the domain has
+ * none) and an rng device. */
 static void
-testChannel(virDomainPtr dom, QtConsole *con)
+testChannelRng(virDomainPtr dom, QtConsole *con)
 {
     const char *chan = "<channel type='pty'><target type='virtio' "
         "name='org.vireo.hot.0'/></channel>";
-    const char *names = "cat /sys/class/virtio-ports/*/name | sort | "
-        "tr '\\n' ' '";
+    const char *rng = "<rng model='virtio'><backend model='random'>"
+        "/dev/urandom</backend></rng>";
+    const char *ports = "cat /sys/class/virtio-ports/*/name 2>/dev/null | "
+        "grep -c org.vireo.hot.0";
+    const char *rngs = "grep -c virtio_rng "
+        "/sys/devices/virtual/misc/hw_random/rng_available";
 
     TAP_INT(virDomainAttachDeviceFlags(dom, chan, VIR_DOMAIN_AFFECT_LIVE), 0,
             "attach a virtio-serial channel: %s", qtErrMsg());
-    HT_SAYS(con, names, "org.vireo.boot.0 org.vireo.hot.0",
-            HT_WAIT_MS,
-            "the guest sees its port");
+    HT_SAYS(con, ports, "1", HT_WAIT_MS, "the guest sees its port");
     TAP_OK(htXMLHas(dom, 0, "<source path='/dev/pts/"),
            "the live XML has its pty");
+    TAP_OK(htXMLHas(dom, 0, "<alias name='virtio-serial0'/>"),
+           "... and the controller plugged for it");
     TAP_INT(virDomainDetachDeviceFlags(dom, chan, VIR_DOMAIN_AFFECT_LIVE), 0,
             "detach it (matched by its target name): %s", qtErrMsg());
-    HT_SAYS(con, names, "org.vireo.boot.0", HT_WAIT_MS,
-            "the guest lost the port");
+    HT_SAYS(con, ports, "0", HT_WAIT_MS, "the guest lost the port");
     TAP_OK(!htXMLHas(dom, 0, "org.vireo.hot.0"), "gone from the live XML");
+
+    HT_SAYS(con, rngs, "0", HT_WAIT_MS, "no virtio rng at first");
+    TAP_INT(virDomainAttachDeviceFlags(dom, rng, VIR_DOMAIN_AFFECT_LIVE), 0,
+            "attach a virtio rng: %s", qtErrMsg());
+    HT_SAYS(con, rngs, "1", HT_WAIT_MS, "the guest's hw_random has it");
+    TAP_INT(virDomainDetachDeviceAlias(dom, "rng0", VIR_DOMAIN_AFFECT_LIVE),
+            0, "detach rng0: %s", qtErrMsg());
+    HT_SAYS(con, rngs, "0", HT_WAIT_MS, "the guest lost it");
 }
 
 static void
@@ -319,7 +329,7 @@ main(void)
     testDisk(dom, &con);
     testConfig(dom, &con);
     testNic(dom, &con);
-    testChannel(dom, &con);
+    testChannelRng(dom, &con);
     testMedia(dom);
 
     qtConsoleClose(&con);

@@ -1358,7 +1358,8 @@ qemuCommandBuildDevice(DomainDef *def, DomainDevice *dev,
         rc = cmdRng(&c, dev->data.rng, def->nrngs);
         break;
     case DEVICE_CONTROLLER:
-        if (strcmp(dev->data.controller->type, "scsi") != 0)
+        if (strcmp(dev->data.controller->type, "scsi") != 0 &&
+            strcmp(dev->data.controller->type, "virtio-serial") != 0)
             rc = qemuUnsupported("hot-plugging a <controller type='%s'>",
                                  dev->data.controller->type);
         else

@@ -70,7 +70,8 @@ liveKindCheck(const QemuDom *d, const DomainDevice *dev, const char *what)
     case DEVICE_DISK: case DEVICE_NET: case DEVICE_RNG:
         return 0;
     case DEVICE_CONTROLLER:
-        if (strcmp(dev->data.controller->type, "scsi") == 0)
+        if (strcmp(dev->data.controller->type, "scsi") == 0 ||
+            strcmp(dev->data.controller->type, "virtio-serial") == 0)
             return 0;
         break;
     case DEVICE_CHR:
@@ -488,6 +489,37 @@ liveBuild(QemuDom *d, DomainDevice *dev)
     return argv;
 }
 
+/* Whether running DEF has the virtio-serial bus the argv adds for its
+ * virtio ports (or for an explicit controller). */
+static bool
+liveHasVirtioSerial(const DomainDef *def)
+{
+    for (size_t i = 0; i < def->ncontrollers; i++)
+        if (strcmp(def->controllers[i]->type, "virtio-serial") == 0)
+            return true;
+    for (size_t i = 0; i < def->nconsoles; i++)
+        if (def->consoles[i]->targetType &&
+            strcmp(def->consoles[i]->targetType, "virtio") == 0)
+            return true;
+    return def->nchannels > 0;
+}
+
+/* Plug the virtio-serial controller a first virtio port needs. */
+static int
+liveAddVirtioSerial(QemuDom *d)
+{
+    DomainDevice *ctl = domainDeviceParse("<controller type='virtio-serial' "
+                                          "index='0'/>", d->def, 0);
+
+    if (!ctl)
+        return -1;
+    if (qemuHotplugLiveAttach(d, ctl) < 0) {
+        domainDeviceFree(ctl);
+        return -1;
+    }
+    return 0;
+}
+
 int
 qemuHotplugLiveAttach(QemuDom *d, DomainDevice *dev)
 {
@@ -498,6 +530,9 @@ qemuHotplugLiveAttach(QemuDom *d, DomainDevice *dev)
     int rc, ret = -1;
 
     if (liveAttachCheck(d, dev) < 0)
+        return -1;
+    if (dev->kind == DEVICE_CHR && !liveHasVirtioSerial(d->def) &&
+        liveAddVirtioSerial(d) < 0)
         return -1;
     liveAliasAssign(d->def, dev);
     if (!(argv = liveBuild(d, dev)))

@@ -272,7 +272,7 @@ int qemuAgentShutdown(QemuDom *d, bool reboot);
 
 /* The free PCIe root ports qemu_command.c adds to q35 machines for
  * hot-plugged devices: ids QEMU_HOTPLUG_PORT_PREFIX1 .. N. */
-#define QEMU_HOTPLUG_PORTS 4
+#define QEMU_HOTPLUG_PORTS 8
 #define QEMU_HOTPLUG_PORT_PREFIX "hotplug-port"
 
 /* The argv fragment adding DEV (alias already set) to running DEF: pairs

@@ -544,7 +544,8 @@ tuneBlkdeviotune(Ctx *ctx)
             return EXIT_USAGE;
         }
     }
-    tuneAddOpt(ctx, set, &nset, "group-name", VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME);
+    tuneAddOpt(ctx, set, &nset, "group-name",
+               VIR_DOMAIN_BLOCK_IOTUNE_GROUP_NAME);
     return tuneRun(ctx, &ioOps, dev, set, nset, flags, NULL, NULL);
 }
 

@@ -525,7 +525,9 @@ testStatsBlock(TestDomain *d, StatList *s)
         statULL(s, c.flTimes, "block.%zu.fl.times", i);
         statULL(s, cap / 4, "block.%zu.allocation", i);
         statULL(s, cap, "block.%zu.capacity", i);
-        statULL(s, cap, "block.%zu.physical", i);
+        /* as virDomainGetBlockInfo reports it */
+        statULL(s, disk->type == DISK_TYPE_BLOCK ? cap : cap / 4,
+                "block.%zu.physical", i);
     }
 }
 

@@ -299,6 +299,7 @@ testDomainSaveFlags(virDomainPtr dom, const char *to, const char *dxml,
     if (!xml ||
         testImageWrite(to, xml, testSaveStateFlag(flags, d->state)) < 0)
         goto cleanup;
+    testJobCompleted(d, VIR_DOMAIN_JOB_OPERATION_SAVE, 0, strlen(xml));
     testDomainStop(dom->conn, h, d, VIR_DOMAIN_SHUTOFF_SAVED,
                    VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     dom->id = -1;
@@ -707,6 +708,7 @@ testDomainCoreDumpWithFormat(virDomainPtr dom, const char *to,
     text = testDumpText(d, format, flags);
     if (testWriteAtomic(to, text, strlen(text)) < 0)
         goto cleanup;
+    testJobCompleted(d, VIR_DOMAIN_JOB_OPERATION_DUMP, 0, strlen(text));
     if (flags & VIR_DUMP_CRASH) {
         testDumpCrash(dom->conn, h, d);
         if (d->state != VIR_DOMAIN_CRASHED)

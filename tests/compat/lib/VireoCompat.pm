@@ -1,6 +1,7 @@
 # VireoCompat.pm: TAP bookkeeping, options and helpers for the Sys::Virt
 # compatibility suite (sysvirt-domain.pl). One result per checked method:
-# pass, skip (the library said VIR_ERR_NO_SUPPORT) or fail.
+# pass, skip (the library said VIR_ERR_NO_SUPPORT, or one of the few
+# host-capability errors of @HOST_LIMITS) or fail.
 package VireoCompat;
 
 use strict;
@@ -15,7 +16,7 @@ use Sys::Virt;
 
 our @EXPORT = qw(init set_driver untested selected method family check
                  is_eq is_num like_re expect_error wait_until pump_events
-                 skip_because opt err_name finish tmpdir note);
+                 skip_because opt err_name finish tmpdir note host_limit);
 
 my %opt;
 my $count = 0;
@@ -125,6 +126,30 @@ sub selected {
     return scalar grep { $_ eq $name } split /[,\s]+/, $opt{families};
 }
 
+# Errors counted as "cannot be done here" (SKIP with the error's message),
+# not as failures. The whole list; keep it short and honest:
+#  - NO_SUPPORT (any message): the driver does not implement the call, or
+#    says why the hypervisor cannot;
+#  - OPERATION_UNSUPPORTED whose message blames the host ("... on this
+#    host ..."): e.g. perf events, when perf_event_open fails on the host.
+my @HOST_LIMITS = (
+    [Sys::Virt::Error::ERR_NO_SUPPORT, qr/^/, 'not supported by %s'],
+    [Sys::Virt::Error::ERR_OPERATION_UNSUPPORTED, qr/\bon this host\b/,
+     'unsupported on this host (%s)'],
+);
+
+# The skip reason if the Sys::Virt::Error E is one of @HOST_LIMITS.
+sub host_limit {
+    my ($e) = @_;
+    return undef unless blessed($e) && $e->isa('Sys::Virt::Error');
+    for my $l (@HOST_LIMITS) {
+        next unless $e->code == $l->[0] && $e->message =~ $l->[1];
+        (my $msg = $e->message) =~ s/\s+$//;
+        return sprintf($l->[2], $driver) . ": $msg";
+    }
+    return undef;
+}
+
 sub note { print map { "# $_\n" } split /\n/, join('', @_) }
 
 # The symbolic name of a virErrorNumber.
@@ -191,7 +216,7 @@ sub expect_error {
     my $e = $@;
     die $e unless blessed($e) && $e->isa('Sys::Virt::Error');
     return $e->code if grep { $_ == $e->code } @want;
-    die $e if $e->code == Sys::Virt::Error::ERR_NO_SUPPORT;
+    die $e if host_limit($e);
     fail_now("$what: expected " . join('/', map { err_name($_) } @want) .
              ", got " . describe_error($e));
 }
@@ -218,13 +243,6 @@ sub wait_until {
             if time() > $end;
         pump_events(25);
     }
-}
-
-# The first public function named in an error message.
-sub function_in {
-    my ($msg) = @_;
-    return $1 if $msg =~ /\b(vir[A-Z]\w+)/;
-    return undef;
 }
 
 sub record {
@@ -261,10 +279,8 @@ sub method {
         record($name, 'fail', $e->{msg});
     } elsif (ref $e eq 'VireoCompat::Skip') {
         record($name, 'skip', $e->{msg});
-    } elsif (blessed($e) && $e->isa('Sys::Virt::Error') &&
-             $e->code == Sys::Virt::Error::ERR_NO_SUPPORT) {
-        my $f = function_in($e->message) // 'the call';
-        record($name, 'skip', "not supported by $driver ($f)");
+    } elsif (my $why = host_limit($e)) {
+        record($name, 'skip', $why);
     } else {
         my $d = describe_error($e);
         $d =~ s/ at \S+ line \d+\.?\s*$//;
@@ -282,10 +298,8 @@ sub family {
     my $ok = eval { $body->(); 1 };
     unless ($ok) {
         my $e = $@;
-        if (blessed($e) && $e->isa('Sys::Virt::Error') &&
-            $e->code == Sys::Virt::Error::ERR_NO_SUPPORT) {
-            my $f = function_in($e->message) // 'setup';
-            record('(setup)', 'skip', "not supported by $driver ($f)");
+        if (my $why = host_limit($e)) {
+            record('(setup)', 'skip', $why);
         } elsif (ref $e eq 'VireoCompat::Skip') {
             record('(setup)', 'skip', $e->{msg});
         } else {
@@ -350,7 +364,8 @@ sub write_markdown {
         " against `$opt{uri}`.\n",
         "*pass*: the documented behaviour was checked (values read back, ",
         "states reached, events received); *unsupported*: the call failed ",
-        "with `VIR_ERR_NO_SUPPORT`; *FAIL*: anything else.\n\n",
+        "with `VIR_ERR_NO_SUPPORT` or a host-capability error (the reason ",
+        "follows); *FAIL*: anything else.\n\n",
         "| method | C function | result |\n|---|---|---|\n";
     my %label = (pass => 'pass', skip => 'unsupported', fail => 'FAIL');
     for my $m (@documented, sort grep { !exists $cfunc{$_} } keys %seen) {

@@ -20,7 +20,7 @@ domainXML(void)
                  "<domain type='qemu'>\n"
                  "  <name>" NAME "</name>\n"
                  "  <memory unit='MiB'>256</memory>\n"
-                 "  <vcpu current='1'>2</vcpu>\n"
+                 "  <vcpu current='1'>3</vcpu>\n"
                  "  <os>\n"
                  "    <type arch='x86_64' machine='q35'>hvm</type>\n"
                  "    <kernel>%s/vmlinuz</kernel>\n"
@@ -43,17 +43,17 @@ domainXML(void)
 }
 
 /* The guest agent's view: vCPUs offlined and onlined inside the guest
- * (both plugged). */
+ * (all 3 plugged). */
 static void
 testGuestVcpus(virDomainPtr dom, QtConsole *con)
 {
     long long until = qtNowMs() + HT_WAIT_MS;
     int n;
 
-    while ((n = virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST)) != 2 &&
+    while ((n = virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST)) != 3 &&
            qtNowMs() < until)
         usleep(500 * 1000);
-    TAP_INT(n, 2, "the agent counts 2 online vCPUs: %s", qtErrMsg());
+    TAP_INT(n, 3, "the agent counts 3 online vCPUs: %s", qtErrMsg());
     TAP_INT(virDomainSetVcpusFlags(dom, 1, VIR_DOMAIN_AFFECT_LIVE |
                                    VIR_DOMAIN_VCPU_GUEST), 0,
             "the agent offlines one: %s", qtErrMsg());
@@ -61,14 +61,16 @@ testGuestVcpus(virDomainPtr dom, QtConsole *con)
             "the guest has only cpu0 online");
     TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST), 1,
             "the agent counts 1");
-    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 2,
-            "... while 2 stay plugged");
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 3,
+            "... while 3 stay plugged");
     TAP_INT(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_VCPU_GUEST), 0,
-            "the agent onlines it again: %s", qtErrMsg());
+            "the agent onlines one again: %s", qtErrMsg());
     HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0-1", HT_WAIT_MS,
             "the guest has cpu0-1 online");
-    TAP_INT(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_VCPU_GUEST), -1,
-            "3 online vCPUs in a guest that has 2");
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_VCPU_GUEST), 2,
+            "the agent counts 2");
+    TAP_INT(virDomainSetVcpusFlags(dom, 4, VIR_DOMAIN_VCPU_GUEST), -1,
+            "4 online vCPUs in a guest that has 3");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
     TAP_INT(virDomainSetVcpusFlags(dom, 1, VIR_DOMAIN_AFFECT_CONFIG |
                                    VIR_DOMAIN_VCPU_GUEST), -1,
@@ -84,10 +86,9 @@ testVcpus(virDomainPtr dom, QtConsole *con)
     TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 1,
             "1 vCPU at boot");
     TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE |
-                                   VIR_DOMAIN_VCPU_MAXIMUM), 2,
-            "maximum 2");
-    HT_SAYS(con, "grep -c ^processor /proc/cpuinfo", "1",
-            HT_WAIT_MS,
+                                   VIR_DOMAIN_VCPU_MAXIMUM), 3,
+            "maximum 3");
+    HT_SAYS(con, "grep -c ^processor /proc/cpuinfo", "1", HT_WAIT_MS,
             "the guest counts 1");
     TAP_INT(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_AFFECT_LIVE), 0,
             "plug a second vCPU: %s", qtErrMsg());
@@ -98,16 +99,34 @@ testVcpus(virDomainPtr dom, QtConsole *con)
     TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), 1,
             "the persistent count stays 1");
     HT_SAYS(con, "echo 1 > /sys/devices/system/cpu/cpu1/online; "
-                       "grep -c ^processor /proc/cpuinfo", "2", HT_WAIT_MS,
+            "grep -c ^processor /proc/cpuinfo", "2", HT_WAIT_MS,
             "the guest onlines it and counts 2");
-    HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0-1",
-            5000,
+    HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0-1", 5000,
             "... online 0-1");
 
-    TAP_INT(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_AFFECT_LIVE), -1,
-            "3 vCPUs, above the maximum");
+    TAP_INT(virDomainSetVcpu(dom, "2", 1, VIR_DOMAIN_AFFECT_LIVE), 0,
+            "enable vCPU 2 alone: %s", qtErrMsg());
+    TAP_INT(virDomainGetVcpusFlags(dom, 0), 3, "the live count reads 3");
+    HT_SAYS(con, "echo 1 > /sys/devices/system/cpu/cpu2/online; "
+            "cat /sys/devices/system/cpu/online", "0-2", HT_WAIT_MS,
+            "the guest onlines it: 0-2");
+    TAP_INT(virDomainSetVcpu(dom, "1-2", 1, VIR_DOMAIN_AFFECT_LIVE), 0,
+            "enable vCPUs already there: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "5", 1, VIR_DOMAIN_AFFECT_LIVE), -1,
+            "enable vCPU 5 of 3");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
-    TAP_INT(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_AFFECT_LIVE |
+    TAP_INT(virDomainSetVcpu(dom, "1-x", 1, VIR_DOMAIN_AFFECT_LIVE), -1,
+            "a malformed vCPU list");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "1", 1, VIR_DOMAIN_AFFECT_CONFIG), -1,
+            "enable a vCPU persistently");
+    TAP_INT(qtErrCode(), VIR_ERR_OPERATION_UNSUPPORTED, "... unsupported: "
+            "%s", qtErrMsg());
+
+    TAP_INT(virDomainSetVcpusFlags(dom, 4, VIR_DOMAIN_AFFECT_LIVE), -1,
+            "4 vCPUs, above the maximum");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_AFFECT_LIVE |
                                    VIR_DOMAIN_VCPU_MAXIMUM), -1,
             "the maximum of a running domain");
     TAP_INT(qtErrCode(), VIR_ERR_OPERATION_INVALID, "... refused: %s",
@@ -117,18 +136,23 @@ testVcpus(virDomainPtr dom, QtConsole *con)
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
 
     testGuestVcpus(dom, con);
-    TAP_INT(virDomainSetVcpus(dom, 1), 0, "unplug it again: %s", qtErrMsg());
-    TAP_INT(virDomainGetVcpusFlags(dom, 0), 1, "the live count reads 1");
-    HT_SAYS(con, "cat /sys/devices/system/cpu/online", "0",
-            HT_WAIT_MS,
-            "the guest has only cpu0");
+
+    /* TCG cannot plug again what was unplugged: unplug is refused */
+    TAP_INT(virDomainSetVcpus(dom, 1), -1, "unplug under TCG");
+    TAP_INT(qtErrCode(), VIR_ERR_OPERATION_UNSUPPORTED, "... unsupported: "
+            "%s", qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "2", 0, VIR_DOMAIN_AFFECT_LIVE), -1,
+            "disable vCPU 2 under TCG");
+    TAP_INT(qtErrCode(), VIR_ERR_OPERATION_UNSUPPORTED, "... unsupported: "
+            "%s", qtErrMsg());
+    TAP_INT(virDomainGetVcpusFlags(dom, 0), 3, "the live count stays 3");
 
     TAP_INT(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_AFFECT_CONFIG), 0,
             "2 vCPUs in the persistent definition: %s", qtErrMsg());
     TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), 2,
             "... reads back 2");
-    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 1,
-            "... the live count stays 1");
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 3,
+            "... the live count stays 3");
     TAP_INT(virDomainSetVcpusFlags(dom, 4, VIR_DOMAIN_AFFECT_CONFIG |
                                    VIR_DOMAIN_VCPU_MAXIMUM), 0,
             "persistent maximum 4: %s", qtErrMsg());

@@ -136,6 +136,21 @@ memCpusSet(Qmp *mon, const char *name, unsigned int nvcpus, int *present)
     return ret;
 }
 
+/* QEMU's multi-threaded TCG gives each vCPU thread it ever starts one of
+ * -smp maxcpus translation contexts and never takes one back: a vCPU
+ * plugged after an unplug aborts QEMU (tcg_register_thread assertion). So
+ * under TCG vCPUs are only ever plugged. */
+static int
+memUnplugCheck(const QemuDom *d)
+{
+    if (!d->def->virtType || strcmp(d->def->virtType, "qemu") != 0)
+        return 0;
+    reportError(VIR_ERR_OPERATION_UNSUPPORTED, "vCPU unplug is not "
+                "supported for domain '%s' of type 'qemu': QEMU's TCG "
+                "cannot plug a vCPU again after an unplug", d->def->name);
+    return -1;
+}
+
 static int
 memVcpusLive(QemuDom *d, unsigned int nvcpus)
 {
@@ -143,7 +158,8 @@ memVcpusLive(QemuDom *d, unsigned int nvcpus)
     Qmp *mon;
     int present = -1, rc;
 
-    if (!(mon = qemuHotplugMonBegin(d))) {
+    if ((nvcpus < d->def->curVcpus && memUnplugCheck(d) < 0) ||
+        !(mon = qemuHotplugMonBegin(d))) {
         free(name);
         return -1;
     }
@@ -415,6 +431,136 @@ qemuDomainGetVcpusFlags(virDomainPtr dom, unsigned int flags)
                                                   : def->curVcpus);
  cleanup:
     qemuDomRelease(d);
+    return ret;
+}
+
+/* Parse the vCPU list MAP ("0-3,^2,5") into SET (MAX entries). 0 or -1
+ * with VIR_ERR_INVALID_ARG. */
+static int
+memVcpuMapParse(const char *map, bool *set, int max)
+{
+    const char *p = map;
+
+    memset(set, 0, (size_t)max * sizeof(*set));
+    while (*p) {
+        bool neg = *p == '^';
+        char *end;
+        long a, b;
+
+        p += neg;
+        a = strtol(p, &end, 10);
+        b = a;
+        if (end != p && *end == '-' && !neg) {
+            p = end + 1;
+            b = strtol(p, &end, 10);
+        }
+        if (end == p || a < 0 || b < a || b >= max ||
+            (*end && *end != ',')) {
+            reportError(VIR_ERR_INVALID_ARG, "invalid vCPU list '%s'", map);
+            return -1;
+        }
+        for (long i = a; i <= b; i++)
+            set[i] = !neg;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* The count of vCPUs present, -1 when QEMU does not say; the thread's
+ * error stays as it was. */
+static int
+memCpusCount(Qmp *mon)
+{
+    virErrorPtr err = errorSave();
+    QmpHotpluggableCpu *cpus = NULL;
+    int n = qmpQueryHotpluggableCpus(mon, &cpus);
+    int present = n < 0 ? -1 : memCpusPresent(cpus, n);
+
+    qmpHotpluggableCpuListFree(cpus, n);
+    errorReset();
+    errorRestore(&err);
+    return present;
+}
+
+/* Plug (STATE) or unplug the vCPUs of SET in running D's QEMU. */
+static int
+memVcpuToggle(Qmp *mon, const char *name, const bool *set, bool state)
+{
+    QmpHotpluggableCpu *cpus = NULL;
+    int n, ret = -1;
+
+    if ((n = qmpQueryHotpluggableCpus(mon, &cpus)) < 0)
+        return -1;
+    for (int i = 0; i < QEMU_MAX_VCPUS; i++) {
+        QmpHotpluggableCpu *slot = memCpuSlot(cpus, n, i);
+
+        if (!set[i])
+            continue;
+        if (!slot) {
+            reportError(VIR_ERR_INVALID_ARG, "domain '%s' has no vCPU %d",
+                        name, i);
+            goto cleanup;
+        }
+        if (state == (slot->qomPath != NULL))
+            continue;
+        if (!state && strncmp(slot->qomPath, "/machine/peripheral/", 20)) {
+            reportError(VIR_ERR_OPERATION_UNSUPPORTED, "vCPU %d of domain "
+                        "'%s' was present at boot and cannot be unplugged",
+                        i, name);
+            goto cleanup;
+        }
+        if ((state ? memCpuPlug(mon, slot, i)
+                   : memCpuUnplug(mon, name, i)) < 0)
+            goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    qmpHotpluggableCpuListFree(cpus, n);
+    return ret;
+}
+
+static int
+qemuDomainSetVcpu(virDomainPtr dom, const char *vcpumap, int state,
+                  unsigned int flags)
+{
+    bool set[QEMU_MAX_VCPUS];
+    char *name = NULL;
+    bool live, config;
+    QemuDom *d;
+    Qmp *mon;
+    int present, rc, ret = -1;
+
+    if (qemuHotplugCheckFlags(flags, AFFECT_FLAGS, __func__) < 0 ||
+        memVcpuMapParse(vcpumap, set, QEMU_MAX_VCPUS) < 0 ||
+        !(d = qemuHotplugJobBegin(dom)))
+        return -1;
+    if (qemuHotplugAffect(d, flags, &live, &config) < 0)
+        goto cleanup;
+    if (config) {
+        /* which vCPUs are enabled at boot needs per-vCPU <vcpus>, which
+         * the argv does not map */
+        reportError(VIR_ERR_OPERATION_UNSUPPORTED, "enabling individual "
+                    "vCPUs in the persistent definition of domain '%s' is "
+                    "not supported: set the vCPU count instead",
+                    d->def->name);
+        goto cleanup;
+    }
+    if (!state && memUnplugCheck(d) < 0)
+        goto cleanup;
+    name = allocStrdup(d->def->name);
+    if (!(mon = qemuHotplugMonBegin(d)))
+        goto cleanup;
+    rc = memVcpuToggle(mon, name, set, state != 0);
+    present = memCpusCount(mon);
+    qemuHotplugMonEnd(d);
+    if (present > 0 && qemuDomIsActive(d)) {
+        d->def->curVcpus = (unsigned int)present;
+        qemuHotplugStatusSave(d);
+    }
+    ret = rc;
+ cleanup:
+    free(name);
+    qemuHotplugJobEnd(d);
     return ret;
 }
 
@@ -729,6 +875,7 @@ qemuMemoryFill(Driver *drv)
     drv->domainSetVcpus = qemuDomainSetVcpus;
     drv->domainSetVcpusFlags = qemuDomainSetVcpusFlags;
     drv->domainGetVcpusFlags = qemuDomainGetVcpusFlags;
+    drv->domainSetVcpu = qemuDomainSetVcpu;
     drv->domainSetMemory = qemuDomainSetMemory;
     drv->domainSetMemoryFlags = qemuDomainSetMemoryFlags;
     drv->domainSetMaxMemory = qemuDomainSetMaxMemory;

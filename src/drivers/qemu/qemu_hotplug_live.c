@@ -243,7 +243,6 @@ liveChardevAdd(Qmp *mon, const char *val, char **id, char **pty)
             liveOptOn(o, "server")));
         if (liveOptOn(o, "server"))
             json_object_object_add(data, "wait", json_object_new_boolean(0));
-        type[0] = 's';
     }
     json_object_object_add(backend, "type", json_object_new_string(type));
     json_object_object_add(backend, "data", data);

@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_priv.h"
+#include "qemu_tune.h"
 #include "conf/domain_list.h"
 
 #include "alloc.h"
@@ -492,6 +493,47 @@ qemuNodeGetFreeMemory(virConnectPtr conn)
         (unsigned long long)sysconf(_SC_PAGESIZE);
 }
 
+/* The host's CPUs for virNodeGetCPUMap: how many exist (configured, as the
+ * pinning calls count them), which are online (sysfs). */
+static int
+qemuNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap,
+                  unsigned int *online, unsigned int flags)
+{
+    int ncpus = qemuThreadsHostCpus();
+    int maplen = VIR_CPU_MAPLEN(ncpus);
+    unsigned char *map;
+    char set[1024] = "";
+    unsigned int n = 0;
+    FILE *f;
+
+    if (flags) {
+        reportError(VIR_ERR_INVALID_ARG, "unsupported flags 0x%x", flags);
+        return -1;
+    }
+    if ((f = fopen("/sys/devices/system/cpu/online", "re"))) {
+        if (!fgets(set, sizeof(set), f))
+            set[0] = '\0';
+        fclose(f);
+    }
+    set[strcspn(set, "\n")] = '\0';
+    map = allocZero(maplen);
+    /* no sysfs: every configured CPU counts as online */
+    if (qemuThreadsParseSet(set[0] ? set : NULL, map, maplen,
+                            "the host's online cpus") < 0) {
+        free(map);
+        return -1;
+    }
+    for (int i = 0; i < ncpus; i++)
+        n += VIR_CPU_USED(map, i) ? 1 : 0;
+    if (online)
+        *online = n;
+    if (cpumap)
+        *cpumap = map;
+    else
+        free(map);
+    return ncpus;
+}
+
 static char *
 qemuConnectGetCapabilities(virConnectPtr conn)
 {
@@ -649,6 +691,7 @@ static Driver qemuDriver = {
     .connectGetCapabilities = qemuConnectGetCapabilities,
     .nodeGetInfo = qemuNodeGetInfo,
     .nodeGetFreeMemory = qemuNodeGetFreeMemory,
+    .nodeGetCPUMap = qemuNodeGetCPUMap,
     .connectListAllDomains = qemuConnectListAllDomains,
     .domainLookupByID = qemuDomainLookupByID,
     .domainLookupByName = qemuDomainLookupByName,

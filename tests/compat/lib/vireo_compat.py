@@ -1,6 +1,7 @@
 # vireo_compat.py: TAP bookkeeping, options and helpers for the
 # python3-libvirt compatibility suite (python-domain.py). One result per
-# checked method: pass, skip (VIR_ERR_NO_SUPPORT) or fail.
+# checked method: pass, skip (VIR_ERR_NO_SUPPORT, or one of the few
+# host-capability errors of HOST_LIMITS) or fail.
 import argparse
 import os
 import re
@@ -128,6 +129,30 @@ def match(got, regex, what):
         raise Fail('%s: %r does not match %r' % (what, got, regex))
 
 
+# Errors counted as "cannot be done here" (SKIP with the error's message),
+# not as failures. The whole list; keep it short and honest:
+#  - NO_SUPPORT (any message): the driver does not implement the call, or
+#    says why the hypervisor cannot;
+#  - OPERATION_UNSUPPORTED whose message blames the host ("... on this
+#    host ..."): e.g. perf events, when perf_event_open fails on the host.
+HOST_LIMITS = [
+    (libvirt.VIR_ERR_NO_SUPPORT, r'', 'not supported by %s'),
+    (libvirt.VIR_ERR_OPERATION_UNSUPPORTED, r'\bon this host\b',
+     'unsupported on this host (%s)'),
+]
+
+
+def host_limit(e):
+    """The skip reason if libvirtError E is one of HOST_LIMITS, else None."""
+    if not isinstance(e, libvirt.libvirtError):
+        return None
+    msg = (e.get_error_message() or '').rstrip()
+    for code, regex, label in HOST_LIMITS:
+        if e.get_error_code() == code and re.search(regex, msg):
+            return (label % _driver) + ': ' + msg
+    return None
+
+
 def skip(why):
     raise Skip(why)
 
@@ -143,7 +168,7 @@ def expect_error(codes, fn, what):
         code = e.get_error_code()
         if code in codes:
             return code
-        if code == libvirt.VIR_ERR_NO_SUPPORT:
+        if host_limit(e):
             raise
         raise Fail('%s: expected %s, got %s'
                    % (what, '/'.join(err_name(c) for c in codes), describe(e)))
@@ -194,10 +219,9 @@ def _classify(e):
         return 'fail', str(e)
     if isinstance(e, Skip):
         return 'skip', str(e)
-    if isinstance(e, libvirt.libvirtError) and \
-            e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT:
-        m = re.search(r'\b(vir[A-Z]\w+)', e.get_error_message() or '')
-        return 'skip', 'not supported by %s (%s)' % (_driver, m.group(1) if m else 'the call')
+    why = host_limit(e)
+    if why:
+        return 'skip', why
     return 'fail', 'unexpected error: ' + describe(e)
 
 

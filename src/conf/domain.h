@@ -479,6 +479,15 @@ int domainMetadataSet(DomainDef *def, const char *uri, const char *key,
                       const char *xml);
 /* Remove the element for URI; returns true if one was there. */
 bool domainMetadataRemove(DomainDef *def, const char *uri);
+/* Check the arguments of virDomainSetMetadata (SET) or GetMetadata against
+ * the metadata TYPE (VIR_DOMAIN_METADATA_*): VIR_ERR_INVALID_ARG naming the
+ * mistake. 0 or -1. */
+int domainMetadataCheckArgs(int type, const char *metadata, const char *key,
+                            const char *uri, bool set);
+/* Apply one virDomainSetMetadata change (checked arguments) to DEF; a NULL
+ * DEF is left alone. 0 or -1. */
+int domainMetadataApply(DomainDef *def, int type, const char *metadata,
+                        const char *key, const char *uri);
 
 /* Format a MAC address as aa:bb:cc:dd:ee:ff into OUT (18 bytes). */
 void domainMacFormat(const unsigned char *mac, char *out);

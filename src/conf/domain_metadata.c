@@ -135,3 +135,55 @@ domainMetadataSet(DomainDef *def, const char *uri, const char *key,
     def->metadata[def->nmetadata++] = node;
     return 0;
 }
+
+int
+domainMetadataCheckArgs(int type, const char *metadata, const char *key,
+                        const char *uri, bool set)
+{
+    if (type < 0 || type >= VIR_DOMAIN_METADATA_LAST) {
+        reportError(VIR_ERR_INVALID_ARG, "unknown metadata type %d", type);
+        return -1;
+    }
+    if (type == VIR_DOMAIN_METADATA_ELEMENT) {
+        if (!uri || (set && metadata && !key)) {
+            reportError(VIR_ERR_INVALID_ARG,
+                        "element metadata needs a namespace uri%s",
+                        set ? " and, to set it, a key" : "");
+            return -1;
+        }
+        return 0;
+    }
+    if (uri || key) {
+        reportError(VIR_ERR_INVALID_ARG,
+                    "title and description metadata take no uri or key");
+        return -1;
+    }
+    if (type == VIR_DOMAIN_METADATA_TITLE && metadata &&
+        strchr(metadata, '\n')) {
+        reportError(VIR_ERR_INVALID_ARG, "a title cannot contain newlines");
+        return -1;
+    }
+    return 0;
+}
+
+int
+domainMetadataApply(DomainDef *def, int type, const char *metadata,
+                    const char *key, const char *uri)
+{
+    char **field;
+
+    if (!def)
+        return 0;
+    if (type == VIR_DOMAIN_METADATA_ELEMENT) {
+        if (!metadata) {
+            domainMetadataRemove(def, uri);
+            return 0;
+        }
+        return domainMetadataSet(def, uri, key, metadata);
+    }
+    field = type == VIR_DOMAIN_METADATA_TITLE ? &def->title
+                                              : &def->description;
+    free(*field);
+    *field = metadata && *metadata ? allocStrdup(metadata) : NULL;
+    return 0;
+}

@@ -329,57 +329,6 @@ miscAffect(QemuDom *d, unsigned int flags, DomainDef **live,
 }
 
 static int
-miscMetadataArgs(int type, const char *metadata, const char *key,
-                 const char *uri, bool set)
-{
-    if (type < 0 || type >= VIR_DOMAIN_METADATA_LAST) {
-        reportError(VIR_ERR_INVALID_ARG, "unknown metadata type %d", type);
-        return -1;
-    }
-    if (type == VIR_DOMAIN_METADATA_ELEMENT) {
-        if (!uri || (set && metadata && !key)) {
-            reportError(VIR_ERR_INVALID_ARG, "element metadata needs a "
-                        "namespace uri%s", set ? " and, to set it, a key" : "");
-            return -1;
-        }
-        return 0;
-    }
-    if (uri || key) {
-        reportError(VIR_ERR_INVALID_ARG, "title and description metadata "
-                    "take no uri or key");
-        return -1;
-    }
-    if (type == VIR_DOMAIN_METADATA_TITLE && metadata &&
-        strchr(metadata, '\n')) {
-        reportError(VIR_ERR_INVALID_ARG, "a title cannot contain newlines");
-        return -1;
-    }
-    return 0;
-}
-
-static int
-miscMetadataApply(DomainDef *def, int type, const char *metadata,
-                  const char *key, const char *uri)
-{
-    char **field;
-
-    if (!def)
-        return 0;
-    if (type == VIR_DOMAIN_METADATA_ELEMENT) {
-        if (!metadata) {
-            domainMetadataRemove(def, uri);
-            return 0;
-        }
-        return domainMetadataSet(def, uri, key, metadata);
-    }
-    field = type == VIR_DOMAIN_METADATA_TITLE ? &def->title
-                                              : &def->description;
-    free(*field);
-    *field = metadata && *metadata ? allocStrdup(metadata) : NULL;
-    return 0;
-}
-
-static int
 qemuDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
                       const char *key, const char *uri, unsigned int flags)
 {
@@ -389,13 +338,13 @@ qemuDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     int ret = -1;
 
     if (qemuGuestCheckFlags(flags, AFFECT_FLAGS, __func__) < 0 ||
-        miscMetadataArgs(type, metadata, key, uri, true) < 0 ||
+        domainMetadataCheckArgs(type, metadata, key, uri, true) < 0 ||
         !(d = miscJobBegin(dom, false)))
         return -1;
     /* the first change validates the XML: the second cannot fail then */
     if (miscAffect(d, flags, &live, &config) < 0 ||
-        miscMetadataApply(config, type, metadata, key, uri) < 0 ||
-        miscMetadataApply(live, type, metadata, key, uri) < 0)
+        domainMetadataApply(config, type, metadata, key, uri) < 0 ||
+        domainMetadataApply(live, type, metadata, key, uri) < 0)
         goto cleanup;
     if (config && qemuStateSaveConfig(d->drv, config) < 0)
         goto cleanup;
@@ -422,7 +371,7 @@ qemuDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
     char *ret = NULL;
 
     if (qemuGuestCheckFlags(flags, AFFECT_FLAGS, __func__) < 0 ||
-        miscMetadataArgs(type, NULL, NULL, uri, false) < 0)
+        domainMetadataCheckArgs(type, NULL, NULL, uri, false) < 0)
         return NULL;
     if ((flags & AFFECT_FLAGS) == AFFECT_FLAGS) {
         reportError(VIR_ERR_INVALID_ARG, "flags 'live' and 'config' are "

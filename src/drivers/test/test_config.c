@@ -229,59 +229,6 @@ testDomainGetMaxVcpus(virDomainPtr dom)
 /* ---- metadata ---- */
 
 static int
-testMetadataArgs(int type, const char *metadata, const char *key,
-                 const char *uri, bool set)
-{
-    if (type < 0 || type >= VIR_DOMAIN_METADATA_LAST) {
-        reportError(VIR_ERR_INVALID_ARG, "unknown metadata type %d", type);
-        return -1;
-    }
-    if (type == VIR_DOMAIN_METADATA_ELEMENT) {
-        if (!uri || (set && metadata && !key)) {
-            reportError(VIR_ERR_INVALID_ARG,
-                        "element metadata needs a namespace uri%s",
-                        set ? " and, to set it, a key" : "");
-            return -1;
-        }
-        return 0;
-    }
-    if (uri || key) {
-        reportError(VIR_ERR_INVALID_ARG,
-                    "title and description metadata take no uri or key");
-        return -1;
-    }
-    if (type == VIR_DOMAIN_METADATA_TITLE && metadata &&
-        strchr(metadata, '\n')) {
-        reportError(VIR_ERR_INVALID_ARG, "a title cannot contain newlines");
-        return -1;
-    }
-    return 0;
-}
-
-/* Apply one metadata change to DEF. */
-static int
-testMetadataApply(DomainDef *def, int type, const char *metadata,
-                  const char *key, const char *uri)
-{
-    char **field;
-
-    if (!def)
-        return 0;
-    if (type == VIR_DOMAIN_METADATA_ELEMENT) {
-        if (!metadata) {
-            domainMetadataRemove(def, uri);
-            return 0;
-        }
-        return domainMetadataSet(def, uri, key, metadata);
-    }
-    field = type == VIR_DOMAIN_METADATA_TITLE ? &def->title
-                                              : &def->description;
-    free(*field);
-    *field = metadata && *metadata ? allocStrdup(metadata) : NULL;
-    return 0;
-}
-
-static int
 testDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
                       const char *key, const char *uri, unsigned int flags)
 {
@@ -292,14 +239,14 @@ testDomainSetMetadata(virDomainPtr dom, int type, const char *metadata,
     int ret = -1;
 
     if (testCheckFlags(flags, AFFECT_FLAGS) < 0 ||
-        testMetadataArgs(type, metadata, key, uri, true) < 0)
+        domainMetadataCheckArgs(type, metadata, key, uri, true) < 0)
         return -1;
     if (!(d = testDomainAcquire(dom, &h)))
         return -1;
     /* the first change validates the XML: the second cannot fail then */
     if (testDomainAffect(d, flags, &live, &config) < 0 ||
-        testMetadataApply(config, type, metadata, key, uri) < 0 ||
-        testMetadataApply(live, type, metadata, key, uri) < 0)
+        domainMetadataApply(config, type, metadata, key, uri) < 0 ||
+        domainMetadataApply(live, type, metadata, key, uri) < 0)
         goto cleanup;
     ev = testEventNew(dom->conn, d, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE);
     ev->i1 = type;
@@ -323,7 +270,7 @@ testDomainGetMetadata(virDomainPtr dom, int type, const char *uri,
     char *ret = NULL;
 
     if (testCheckFlags(flags, AFFECT_FLAGS) < 0 ||
-        testMetadataArgs(type, NULL, NULL, uri, false) < 0)
+        domainMetadataCheckArgs(type, NULL, NULL, uri, false) < 0)
         return NULL;
     if ((flags & AFFECT_FLAGS) == AFFECT_FLAGS) {
         reportError(VIR_ERR_INVALID_ARG,

@@ -57,3 +57,29 @@ domainListMatches(const DomainListInfo *info, unsigned int flags)
     }
     return flags & want;
 }
+
+bool
+domainListSnapshotMatches(const SnapshotListInfo *info, unsigned int flags)
+{
+    unsigned int kinds = flags & (VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE |
+                                  VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE |
+                                  VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY);
+    unsigned int loc = flags & (VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL |
+                                VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL);
+    unsigned int mine;
+
+    if (!domainListPair(flags, VIR_DOMAIN_SNAPSHOT_LIST_LEAVES,
+                        VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES, info->leaf) ||
+        !domainListPair(flags, VIR_DOMAIN_SNAPSHOT_LIST_METADATA,
+                        VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA,
+                        info->hasMetadata))
+        return false;
+    mine = info->diskOnly ? VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY :
+           info->shutoff ? VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE :
+                           VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE;
+    if (kinds && !(kinds & mine))
+        return false;
+    mine = info->external ? VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL
+                          : VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL;
+    return !loc || (loc & mine);
+}

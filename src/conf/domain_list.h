@@ -22,3 +22,17 @@ typedef struct {
  * domain when neither or both are given or the one given matches; the state
  * flags keep it when none is given or one names its state. */
 bool domainListMatches(const DomainListInfo *info, unsigned int flags);
+
+/* What a VIR_DOMAIN_SNAPSHOT_LIST_* filter looks at in one snapshot. */
+typedef struct {
+    bool leaf;                  /* no children */
+    bool external;
+    bool hasMetadata;
+    bool diskOnly;              /* state disk-snapshot */
+    bool shutoff;               /* taken of a shut-off domain */
+} SnapshotListInfo;
+
+/* True when a snapshot described by INFO passes the VIR_DOMAIN_SNAPSHOT_
+ * LIST_* filters of FLAGS (leaves, metadata, kinds, location). */
+bool domainListSnapshotMatches(const SnapshotListInfo *info,
+                               unsigned int flags);

@@ -4,6 +4,7 @@
 #define ERROR_DOMAIN VIR_FROM_DOMAIN_SNAPSHOT
 
 #include "qemu_snapshot.h"
+#include "conf/domain_list.h"
 
 #include "alloc.h"
 #include "error.h"
@@ -58,33 +59,15 @@ qemuSnapTreeOfSnap(virDomainSnapshotPtr snap, QemuSnap **s)
 static bool
 qemuSnapMatch(const QemuSnapTree *t, const QemuSnap *s, unsigned int flags)
 {
-    unsigned int kinds = flags & (VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE |
-                                  VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE |
-                                  VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY);
-    unsigned int loc = flags & (VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL |
-                                VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL);
-    unsigned int leaves = flags & (VIR_DOMAIN_SNAPSHOT_LIST_LEAVES |
-                                   VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES);
-    unsigned int meta = flags & (VIR_DOMAIN_SNAPSHOT_LIST_METADATA |
-                                 VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA);
-    unsigned int mine;
+    SnapshotListInfo info = {
+        .leaf = qemuSnapIsLeaf(t, s),
+        .external = qemuSnapIsExternal(s),
+        .hasMetadata = true,    /* every snapshot we know of has metadata */
+        .diskOnly = s->state == SNAP_STATE_DISK_SNAPSHOT,
+        .shutoff = s->state == SNAP_STATE_SHUTOFF,
+    };
 
-    /* every snapshot we know of has metadata */
-    if (meta == VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA)
-        return false;
-    if (leaves == VIR_DOMAIN_SNAPSHOT_LIST_LEAVES && !qemuSnapIsLeaf(t, s))
-        return false;
-    if (leaves == VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES && qemuSnapIsLeaf(t, s))
-        return false;
-    mine = s->state == SNAP_STATE_DISK_SNAPSHOT ?
-           VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY :
-           s->state == SNAP_STATE_SHUTOFF ?
-           VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE : VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE;
-    if (kinds && !(kinds & mine))
-        return false;
-    mine = qemuSnapIsExternal(s) ? VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL
-                                 : VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL;
-    return !loc || (loc & mine);
+    return domainListSnapshotMatches(&info, flags);
 }
 
 /* Append the matching snapshots under PARENT (NULL: the roots) to OUT,

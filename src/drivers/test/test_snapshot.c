@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_DOMAIN_SNAPSHOT
 
 #include "test_snapshot.h"
+#include "conf/domain_list.h"
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
@@ -118,33 +119,15 @@ testSnapIsLeaf(const TestSnapList *l, const TestSnap *s)
 static bool
 testSnapMatch(const TestSnapList *l, const TestSnap *s, unsigned int flags)
 {
-    unsigned int kinds = flags & (VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE |
-                                  VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE |
-                                  VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY);
-    unsigned int loc = flags & (VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL |
-                                VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL);
-    unsigned int leaves = flags & (VIR_DOMAIN_SNAPSHOT_LIST_LEAVES |
-                                   VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES);
-    unsigned int meta = flags & (VIR_DOMAIN_SNAPSHOT_LIST_METADATA |
-                                 VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA);
-    unsigned int mine;
+    SnapshotListInfo info = {
+        .leaf = testSnapIsLeaf(l, s),
+        .external = s->diskOnly,
+        .hasMetadata = true,    /* every snapshot kept here has metadata */
+        .diskOnly = s->state == SNAP_STATE_DISK_SNAPSHOT,
+        .shutoff = s->state == SNAP_STATE_SHUTOFF,
+    };
 
-    /* every snapshot kept here has metadata */
-    if (meta == VIR_DOMAIN_SNAPSHOT_LIST_NO_METADATA)
-        return false;
-    if (leaves == VIR_DOMAIN_SNAPSHOT_LIST_LEAVES && !testSnapIsLeaf(l, s))
-        return false;
-    if (leaves == VIR_DOMAIN_SNAPSHOT_LIST_NO_LEAVES && testSnapIsLeaf(l, s))
-        return false;
-    mine = s->state == SNAP_STATE_DISK_SNAPSHOT ?
-           VIR_DOMAIN_SNAPSHOT_LIST_DISK_ONLY :
-           s->state == SNAP_STATE_SHUTOFF ?
-           VIR_DOMAIN_SNAPSHOT_LIST_INACTIVE : VIR_DOMAIN_SNAPSHOT_LIST_ACTIVE;
-    if (kinds && !(kinds & mine))
-        return false;
-    mine = s->diskOnly ? VIR_DOMAIN_SNAPSHOT_LIST_EXTERNAL
-                       : VIR_DOMAIN_SNAPSHOT_LIST_INTERNAL;
-    return !loc || (loc & mine);
+    return domainListSnapshotMatches(&info, flags);
 }
 
 /* Append to OUT the snapshots under PARENT (NULL: roots) that match, in

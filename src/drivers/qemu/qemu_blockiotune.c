@@ -231,6 +231,7 @@ qemuDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
     QemuBlockDisk bd = { 0 };
     IotuneValues vals = { { 0 }, NULL };
     json_object *entry = NULL;
+    const DomainDef *def;
     QemuDom *d;
     bool live, config;
     int ret = -1;
@@ -245,23 +246,23 @@ qemuDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
                     "mutually exclusive in %s", __func__);
         goto cleanup;
     }
+    def = live || !d->newDef ? d->def : d->newDef;
+    /* an unknown disk fails the count call too: bindings allocate the
+     * array after it and may not expect the second call to fail */
+    if (qemuBlockDiskLookup(d, def, disk, &bd) < 0)
+        goto cleanup;
     if (*nparams == 0) {
         /* only the count is asked for */
         ret = iotuneFillOut(&vals, params, nparams);
         goto cleanup;
     }
     if (live) {
-        if (qemuBlockDiskLookup(d, d->def, disk, &bd) < 0 ||
-            qemuBlockQueryDevice(d, bd.alias, &entry) < 0 ||
+        if (qemuBlockQueryDevice(d, bd.alias, &entry) < 0 ||
             !qemuBlockEntryNode(entry, bd.dst))
             goto cleanup;
         ioFromQemu(entry, &vals);
     } else {
-        if (qemuBlockDiskLookup(d, d->newDef ? d->newDef : d->def, disk,
-                                &bd) < 0)
-            goto cleanup;
-        iotuneFromConf(&(d->newDef ? d->newDef : d->def)->disks[bd.idx]->iotune,
-                   &vals);
+        iotuneFromConf(&def->disks[bd.idx]->iotune, &vals);
     }
     ret = iotuneFillOut(&vals, params, nparams);
  cleanup:

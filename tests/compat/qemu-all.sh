@@ -89,7 +89,7 @@ args=(--uri "qemu:///embed?root=$root/state" --xml "$root.xml" ${VIREO_COMPAT_AR
 [ -n "$markdown" ] && args+=(--markdown "$markdown")
 start=$(date +%s)
 case $which in
-    perl) TMPDIR=$root perl "$src/tests/compat/sysvirt-domain.pl" "$build/src" "${args[@]}" ;;
+    perl) TMPDIR=$root ${VIREO_COMPAT_WRAP:-} perl "$src/tests/compat/sysvirt-domain.pl" "$build/src" "${args[@]}" ;;
     python) TMPDIR=$root /usr/bin/python3 "$src/tests/compat/python-domain.py" "$build/src" "${args[@]}" ;;
     *) echo "usage: $0 BUILD_DIR SOURCE_DIR perl|python [MARKDOWN_OUT]" >&2; exit 2 ;;
 esac

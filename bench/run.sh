@@ -19,6 +19,8 @@ LD_LIBRARY_PATH=$lib $py "$here/domains.py" 1000 10000 >"$tmp/our-doms.json"
 
 echo "bench: starting real guests (vireo, system libvirt as nobody, bare QEMU)"
 "$here/qemu-start.sh" "$build" 3 >"$tmp/qemu.jsonl"
+echo "bench: save/restore, bulk stats, snapshots of real guests (both drivers)"
+"$here/qemu-ops.sh" "$build" 2 >"$tmp/ops.jsonl"
 
 {
     echo "# Benchmarks"
@@ -31,5 +33,6 @@ echo "bench: starting real guests (vireo, system libvirt as nobody, bare QEMU)"
     $py "$here/report.py" "Bulk operations on test:///default (bench/domains.py; ops/s, higher is better)" \
         "$tmp/sys-doms.json" "$tmp/our-doms.json"
     $py "$here/qemu-report.py" "$tmp/qemu.jsonl"
+    $py "$here/qemu-ops-report.py" "$tmp/ops.jsonl"
 } >"$here/RESULTS.md"
 cat "$here/RESULTS.md"

@@ -5,6 +5,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_tune.h"
+#include "conf/cpupin.h"
 #include "qmp_commands.h"
 
 #include "alloc.h"
@@ -284,51 +285,6 @@ thrIothreadTid(QemuDom *d, unsigned int id)
 
 /* ---- pins in a definition ---- */
 
-static CpuPin *
-thrPinFind(CpuPin *pins, size_t n, unsigned int id)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (pins[i].vcpu == id)
-            return &pins[i];
-    }
-    return NULL;
-}
-
-static void
-thrPinSet(CpuPin **pins, size_t *n, unsigned int id, const char *set)
-{
-    CpuPin *p = thrPinFind(*pins, *n, id);
-
-    if (!p) {
-        allocResize(pins, *n, *n + 1, sizeof(**pins));
-        p = &(*pins)[(*n)++];
-        p->vcpu = id;
-    }
-    free(p->cpuset);
-    p->cpuset = allocStrdup(set);
-}
-
-static void
-thrPinRemove(CpuPin *pins, size_t *n, unsigned int id)
-{
-    CpuPin *p = thrPinFind(pins, *n, id);
-
-    if (!p)
-        return;
-    free(p->cpuset);
-    memmove(p, p + 1, (*n - (p - pins) - 1) * sizeof(*p));
-    (*n)--;
-}
-
-/* The configured set of vCPU VCPU (NULL: all host CPUs). */
-static const char *
-thrDefVcpuSet(const DomainDef *def, unsigned int vcpu)
-{
-    CpuPin *p = thrPinFind(def->cputune.vcpupin, def->cputune.nvcpupin, vcpu);
-
-    return p ? p->cpuset : def->cpuset;
-}
-
 /* ---- applying the definition at start ---- */
 
 /* Every thread of PID but the ones in SKIP (NSKIP) to CPUMAP. */
@@ -424,14 +380,14 @@ qemuThreadsApplyPins(Qmp *mon, pid_t pid, const DomainDef *def)
             goto cleanup;
     }
     for (int i = 0; i < nc; i++) {
-        const char *set = thrDefVcpuSet(def, cpus[i].cpuIndex);
+        const char *set = cpupinVcpuSet(def, cpus[i].cpuIndex);
 
         if (set && (qemuThreadsParseSet(set, map, maplen, "<vcpupin>") < 0 ||
                     thrSetAffinity(cpus[i].threadId, map, maplen) < 0))
             goto cleanup;
     }
     for (int i = 0; i < ni; i++) {
-        CpuPin *p = thrPinFind(ct->iothreadpin, ct->niothreadpin,
+        CpuPin *p = cpupinFind(ct->iothreadpin, ct->niothreadpin,
                                thrIothreadId(its[i].id));
         const char *set = p ? p->cpuset : def->cpuset;
 
@@ -529,7 +485,7 @@ qemuDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps,
         }
         /* a running vCPU: what the kernel has; an offline one: the def */
         if (tid ? thrGetAffinity(tid, map, maplen) < 0
-                : qemuThreadsParseSet(thrDefVcpuSet(def, v), map, maplen,
+                : qemuThreadsParseSet(cpupinVcpuSet(def, v), map, maplen,
                                       "<vcpupin>") < 0)
             goto cleanup;
     }
@@ -572,13 +528,13 @@ qemuDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
         }
         if (thrSetAffinity(tid, cpumap, maplen) < 0)
             goto cleanup;
-        thrPinSet(&live->cputune.vcpupin, &live->cputune.nvcpupin, vcpu, set);
+        cpupinSet(&live->cputune.vcpupin, &live->cputune.nvcpupin, vcpu, set);
         live->cputune.present = true;
         snprintf(name, sizeof(name), VIR_DOMAIN_TUNABLE_CPU_VCPUPIN, vcpu);
         qemuTuneEventString(d, name, set);
     }
     if (config) {
-        thrPinSet(&config->cputune.vcpupin, &config->cputune.nvcpupin, vcpu,
+        cpupinSet(&config->cputune.vcpupin, &config->cputune.nvcpupin, vcpu,
                   set);
         config->cputune.present = true;
     }
@@ -790,7 +746,7 @@ thrDefChange(DomainDef *def, unsigned int id, bool add)
             break;
         }
     }
-    thrPinRemove(def->cputune.iothreadpin, &def->cputune.niothreadpin, id);
+    cpupinRemove(def->cputune.iothreadpin, &def->cputune.niothreadpin, id);
 }
 
 static virDomainIOThreadInfoPtr
@@ -858,7 +814,7 @@ qemuDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
     n = thrDefIds(config, &ids);
     ALLOC_N(*info, n + 1);
     for (int i = 0; i < n; i++) {
-        CpuPin *p = thrPinFind(config->cputune.iothreadpin,
+        CpuPin *p = cpupinFind(config->cputune.iothreadpin,
                                config->cputune.niothreadpin, ids[i]);
 
         (*info)[i] = thrInfoNew(ids[i], maplen);
@@ -899,7 +855,7 @@ qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
         if ((tid = thrIothreadTid(d, iothread_id)) < 0 ||
             thrSetAffinity(tid, cpumap, maplen) < 0)
             goto cleanup;
-        thrPinSet(&live->cputune.iothreadpin, &live->cputune.niothreadpin,
+        cpupinSet(&live->cputune.iothreadpin, &live->cputune.niothreadpin,
                   iothread_id, set);
         live->cputune.present = true;
         snprintf(name, sizeof(name), VIR_DOMAIN_TUNABLE_CPU_IOTHREADSPIN,
@@ -907,7 +863,7 @@ qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
         qemuTuneEventString(d, name, set);
     }
     if (config) {
-        thrPinSet(&config->cputune.iothreadpin,
+        cpupinSet(&config->cputune.iothreadpin,
                   &config->cputune.niothreadpin, iothread_id, set);
         config->cputune.present = true;
     }

@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_TEST
 
 #include "test_features.h"
+#include "conf/cpupin.h"
 #include "alloc.h"
 #include "error.h"
 
@@ -22,52 +23,6 @@ static unsigned int
 testCurVcpus(const DomainDef *def)
 {
     return def->curVcpus ? def->curVcpus : def->vcpus;
-}
-
-/* The pin of ID in PINS, or NULL. */
-static CpuPin *
-testPinFind(CpuPin *pins, size_t npins, unsigned int id)
-{
-    for (size_t i = 0; i < npins; i++) {
-        if (pins[i].vcpu == id)
-            return &pins[i];
-    }
-    return NULL;
-}
-
-static void
-testPinSet(CpuPin **pins, size_t *npins, unsigned int id, const char *set)
-{
-    CpuPin *p = testPinFind(*pins, *npins, id);
-
-    if (!p) {
-        allocResize(pins, *npins, *npins + 1, sizeof(**pins));
-        p = &(*pins)[(*npins)++];
-        p->vcpu = id;
-    }
-    free(p->cpuset);
-    p->cpuset = allocStrdup(set);
-}
-
-static void
-testPinRemove(CpuPin *pins, size_t *npins, unsigned int id)
-{
-    CpuPin *p = testPinFind(pins, *npins, id);
-
-    if (!p)
-        return;
-    free(p->cpuset);
-    memmove(p, p + 1, (*npins - (p - pins) - 1) * sizeof(*p));
-    (*npins)--;
-}
-
-/* The cpus vcpu ID of DEF may use: its pin, else <vcpu cpuset>, else all. */
-static const char *
-testVcpuSet(const DomainDef *def, unsigned int id)
-{
-    CpuPin *p = testPinFind(def->cputune.vcpupin, def->cputune.nvcpupin, id);
-
-    return p ? p->cpuset : def->cpuset;
 }
 
 static int
@@ -99,7 +54,7 @@ testDomainGetVcpus(virDomainPtr dom, virVcpuInfoPtr info, int maxinfo,
         info[i].cpuTime = t / testCurVcpus(d->def);
         info[i].cpu = i % testHostCpus(h);
         if (cpumaps &&
-            testCpumapParse(testVcpuSet(d->def, i), testHostCpus(h),
+            testCpumapParse(cpupinVcpuSet(d->def, i), testHostCpus(h),
                             VIR_GET_CPUMAP(cpumaps, maplen, i), maplen) < 0)
             goto cleanup;
     }
@@ -144,7 +99,7 @@ testDomainGetVcpuPinInfo(virDomainPtr dom, int ncpumaps,
         goto cleanup;
     n = def->vcpus < (unsigned int)ncpumaps ? (int)def->vcpus : ncpumaps;
     for (int i = 0; i < n; i++) {
-        if (testCpumapParse(testVcpuSet(def, i), testHostCpus(h),
+        if (testCpumapParse(cpupinVcpuSet(def, i), testHostCpus(h),
                             VIR_GET_CPUMAP(cpumaps, maplen, i), maplen) < 0)
             goto cleanup;
     }
@@ -241,12 +196,12 @@ testDomainPinVcpuFlags(virDomainPtr dom, unsigned int vcpu,
         goto cleanup;
     }
     if (config) {
-        testPinSet(&config->cputune.vcpupin, &config->cputune.nvcpupin,
+        cpupinSet(&config->cputune.vcpupin, &config->cputune.nvcpupin,
                    vcpu, set);
         config->cputune.present = true;
     }
     if (live) {
-        testPinSet(&live->cputune.vcpupin, &live->cputune.nvcpupin, vcpu,
+        cpupinSet(&live->cputune.vcpupin, &live->cputune.nvcpupin, vcpu,
                    set);
         live->cputune.present = true;
         snprintf(name, sizeof(name), VIR_DOMAIN_TUNABLE_CPU_VCPUPIN, vcpu);
@@ -388,7 +343,7 @@ testDomainGetIOThreadInfo(virDomainPtr dom, virDomainIOThreadInfoPtr **info,
     ALLOC_N(list, (ids ? ids->nkids : 0) + 1);
     for (size_t i = 0; ids && i < ids->nkids; i++) {
         unsigned int id = testIOThreadNodeId(ids->kids[i]);
-        CpuPin *pin = testPinFind(def->cputune.iothreadpin,
+        CpuPin *pin = cpupinFind(def->cputune.iothreadpin,
                                   def->cputune.niothreadpin, id);
 
         ALLOC(list[i]);
@@ -425,12 +380,12 @@ testDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
         goto cleanup;
     }
     if (config) {
-        testPinSet(&config->cputune.iothreadpin,
+        cpupinSet(&config->cputune.iothreadpin,
                    &config->cputune.niothreadpin, iothread_id, set);
         config->cputune.present = true;
     }
     if (live) {
-        testPinSet(&live->cputune.iothreadpin, &live->cputune.niothreadpin,
+        cpupinSet(&live->cputune.iothreadpin, &live->cputune.niothreadpin,
                    iothread_id, set);
         live->cputune.present = true;
         snprintf(name, sizeof(name), VIR_DOMAIN_TUNABLE_CPU_IOTHREADSPIN,
@@ -470,7 +425,7 @@ testIOThreadDel(DomainDef *def, unsigned int id)
             (ids->nkids - idx - 1) * sizeof(XNode *));
     ids->nkids--;
     def->iothreads--;
-    testPinRemove(def->cputune.iothreadpin, &def->cputune.niothreadpin, id);
+    cpupinRemove(def->cputune.iothreadpin, &def->cputune.niothreadpin, id);
 }
 
 static int

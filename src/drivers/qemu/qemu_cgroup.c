@@ -397,9 +397,10 @@ qemuCgroupStart(const char *name, pid_t pid)
     for (int c = 0; c < QEMU_CG_LAST; c++) {
         bool v2;
 
+        /* leftovers of dead QEMUs are swept when a domain stops, not here:
+         * a start should cost only its own cgroup */
         if (!cgMount(c, &v2) || (v2 && placedV2))
             continue;
-        cgSweepAll(c);
         if (cgPlace(c, name, pid) < 0) {
             logDebug("qemu", "domain '%s' runs outside a %s cgroup: %s",
                      name, cgNames[c], strerror(errno));

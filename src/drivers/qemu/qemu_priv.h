@@ -316,10 +316,13 @@ void qemuJobDataFree(struct QemuJobData *jd);
 /* Refuse the parts of DEF's <cputune>, <memtune>, <numatune>, <perf> the
  * driver cannot apply. 0 or -1 with VIR_ERR_CONFIG_UNSUPPORTED. */
 int qemuTuneValidate(const DomainDef *def);
-/* At start, QEMU paused (-S) with its monitor MON up, lock not held: put
- * PID in cgroups of its own and apply LIVE's tunables, pins and perf
+/* At start, QEMU paused (-S) with its monitor MON up, lock not held, PID
+ * already placed by qemuTunePlace: apply LIVE's tunables, pins and perf
  * events. 0 or -1 (the start fails). */
 int qemuTuneStart(Qmp *mon, pid_t pid, const DomainDef *live);
+/* Put the new QEMU PID of LIVE in its cgroups (before qemuTuneStart; done
+ * while QEMU is still initialising, so it costs the start nothing). */
+void qemuTunePlace(const DomainDef *live, pid_t pid);
 /* D's QEMU is gone (lock held, d->pid still set): close its perf counters,
  * remove its cgroups. */
 void qemuTuneStop(QemuDom *d);

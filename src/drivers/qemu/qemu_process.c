@@ -879,6 +879,7 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
     if (qemuStateSaveStatusDef(drv, d, s->live) < 0)
         errorReset();
     pthread_mutex_unlock(&drv->lock);
+    qemuTunePlace(s->live, pid);
     fd = qemuProcessConnectMonitor(s->monPath, d->pidfd, pid,
                                    QEMU_START_TIMEOUT_MS);
     if (fd >= 0)

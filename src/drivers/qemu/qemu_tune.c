@@ -149,10 +149,15 @@ qemuTuneValidate(const DomainDef *def)
     return 0;
 }
 
+void
+qemuTunePlace(const DomainDef *live, pid_t pid)
+{
+    qemuCgroupStart(live->name, pid);
+}
+
 int
 qemuTuneStart(Qmp *mon, pid_t pid, const DomainDef *live)
 {
-    qemuCgroupStart(live->name, pid);
     if (qemuTunablesApply(live, pid) < 0 ||
         qemuThreadsApplyPins(mon, pid, live) < 0 ||
         qemuPerfStart(live, pid) < 0)

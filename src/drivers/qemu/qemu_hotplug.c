@@ -79,8 +79,13 @@ qemuHotplugConfigCopy(QemuDom *d)
 }
 
 int
-qemuHotplugConfigCommit(QemuDom *d, DomainDef *def)
+qemuHotplugConfigCommit(QemuDom *d, DomainDef **defp)
 {
+    DomainDef *def = *defp;
+
+    *defp = NULL;
+    if (!def)
+        return 0;
     if (qemuCommandValidate(def) < 0 ||
         qemuStateSaveConfig(d->drv, def) < 0) {
         domainDefFree(def);
@@ -228,13 +233,8 @@ qemuDomainAttachDeviceFlags(virDomainPtr dom, const char *xml,
             goto cleanup;
         ldev = NULL;
     }
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDeviceFree(dev);
@@ -310,13 +310,8 @@ qemuDomainDetachDeviceFlags(virDomainPtr dom, const char *xml,
         goto cleanup;
     if (live && hotplugDetachLive(d, dev) < 0)
         goto cleanup;
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDeviceFree(dev);
@@ -357,13 +352,8 @@ qemuDomainDetachDeviceAlias(virDomainPtr dom, const char *alias,
     }
     if (live && qemuHotplugLiveDetach(d, alias) < 0)
         goto cleanup;
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDefFree(cfg);
@@ -518,13 +508,8 @@ qemuDomainUpdateDeviceFlags(virDomainPtr dom, const char *xml,
         goto cleanup;
     if (live)
         qemuHotplugStatusSave(d);
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDefFree(cfg);

@@ -25,9 +25,10 @@ int qemuHotplugAffect(QemuDom *d, unsigned int flags, bool *live,
                       bool *config);
 /* A copy of D's persistent definition to edit (NULL with an error). */
 DomainDef *qemuHotplugConfigCopy(QemuDom *d);
-/* Check that DEF (taken on every path) maps to QEMU, save it as D's
- * persistent definition and put it in place. 0 or -1. */
-int qemuHotplugConfigCommit(QemuDom *d, DomainDef *def);
+/* Check that *DEF (taken on every path, *DEF set NULL; NULL: nothing to
+ * do) maps to QEMU, save it as D's persistent definition and put it in
+ * place. 0 or -1. */
+int qemuHotplugConfigCommit(QemuDom *d, DomainDef **def);
 /* Save D's live status after a live change; a failure only reaches the
  * debug log (the change happened). */
 void qemuHotplugStatusSave(QemuDom *d);

@@ -375,13 +375,8 @@ qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
         (memVcpusCheck(d, nvcpus, d->def->vcpus, "maximum") < 0 ||
          memVcpusLive(d, nvcpus) < 0))
         goto cleanup;
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDefFree(cfg);
@@ -649,13 +644,8 @@ qemuDomainSetMemoryFlags(virDomainPtr dom, unsigned long memory,
     }
     if (live && memBalloonLive(d, kib) < 0)
         goto cleanup;
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDefFree(cfg);
@@ -734,13 +724,8 @@ qemuDomainSetMemoryStatsPeriod(virDomainPtr dom, int period,
             d->def->memballoon->statsPeriod = period;
         qemuHotplugStatusSave(d);
     }
-    if (cfg) {
-        int rc = qemuHotplugConfigCommit(d, cfg);
-
-        cfg = NULL;
-        if (rc < 0)
-            goto cleanup;
-    }
+    if (qemuHotplugConfigCommit(d, &cfg) < 0)
+        goto cleanup;
     ret = 0;
  cleanup:
     domainDefFree(cfg);

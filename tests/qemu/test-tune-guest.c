@@ -619,7 +619,8 @@ main(void)
     TAP_OK(dom != NULL, "define a guest with tunables: %s", qtErrMsg());
     t0 = qtNowMs();
     if (dom && virDomainCreate(dom) == 0) {
-        TAP_OK(true, "start (%lld ms)", qtNowMs() - t0);
+        TAP_INT(virDomainIsActive(dom), 1, "start (%lld ms)",
+                qtNowMs() - t0);
         qpid = qtQemuPid(root, NAME);
         testPlacement();
         testVcpus(dom);

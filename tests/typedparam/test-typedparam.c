@@ -384,9 +384,11 @@ testClear(void)
     virTypedParameterPtr params = NULL;
     int n = 0, max = 0;
 
+    virResetLastError();
     virTypedParamsClear(NULL, 5);
     virTypedParamsFree(NULL, 5);
-    TAP_OK(1, "Clear/Free accept NULL");
+    TAP_INT(virGetLastErrorCode(), VIR_ERR_OK,
+            "Clear/Free accept NULL without an error");
 
     virTypedParamsAddString(&params, &n, &max, "a", "x");
     virTypedParamsAddInt(&params, &n, &max, "b", 1);
@@ -395,7 +397,8 @@ testClear(void)
            params[0].field[0] == '\0' && params[1].value.i == 0,
            "Clear frees strings and zeroes entries");
     virTypedParamsClear(params, n);
-    TAP_OK(1, "Clear twice is safe");
+    TAP_OK(params[0].value.s == NULL && params[0].field[0] == '\0' &&
+           params[1].type == 0, "Clear twice is safe and leaves zeroes");
     virTypedParamsFree(params, n);
 }
 

@@ -1,4 +1,4 @@
-/* domain.c: the domain model's entry points: parse, format, free, copy */
+/* domain.c: the domain model's entry points: parse, format, free, lookups */
 #include "domain_priv.h"
 #include "device.h"
 #include "alloc.h"
@@ -47,16 +47,6 @@ int
 domainDefPostParse(DomainDef *def)
 {
     return domainDefaultsApply(def);
-}
-
-DomainDef *
-domainDefCopy(const DomainDef *def)
-{
-    char *xml = domainDefFormat(def, VIR_DOMAIN_XML_SECURE);
-    DomainDef *ret = domainDefParse(xml, DOMAIN_PARSE_LIVE);
-
-    free(xml);
-    return ret;
 }
 
 static void

@@ -435,7 +435,9 @@ DomainDef *domainDefParse(const char *xml, unsigned int flags);
  * string; never fails. */
 char *domainDefFormat(const DomainDef *def, unsigned int flags);
 void domainDefFree(DomainDef *def);
-/* Deep copy; NULL with an error set if DEF no longer validates. */
+/* Deep copy of DEF, field by field (no format and parse): the copy shares
+ * nothing with DEF and formats the same. Caller owns it; never fails (an
+ * owned pointer added to the model must be copied in domain_copy.c). */
 DomainDef *domainDefCopy(const DomainDef *def);
 /* Fill in defaults and check DEF (used after drivers edit a definition).
  * Returns 0, or -1 with an error set. */
@@ -448,7 +450,7 @@ DomainDevice *domainDeviceParse(const char *xml, const DomainDef *def,
                                 unsigned int flags);
 char *domainDeviceFormat(const DomainDevice *dev, unsigned int flags);
 void domainDeviceFree(DomainDevice *dev);
-/* Deep copy of DEV (via format and parse); NULL with an error set. */
+/* Deep copy of DEV and its device, like domainDefCopy; never fails. */
 DomainDevice *domainDeviceCopy(const DomainDevice *dev);
 /* Add DEV's device to DEF, filling its defaults first. On success DEF owns
  * the device and DEV itself is freed; on -1 (VIR_ERR_OPERATION_FAILED for a

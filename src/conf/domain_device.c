@@ -52,16 +52,6 @@ domainDeviceFree(DomainDevice *dev)
     free(dev);
 }
 
-DomainDevice *
-domainDeviceCopy(const DomainDevice *dev)
-{
-    char *xml = domainDeviceFormat(dev, VIR_DOMAIN_XML_SECURE);
-    DomainDevice *ret = domainDeviceParse(xml, NULL, DOMAIN_PARSE_LIVE);
-
-    free(xml);
-    return ret;
-}
-
 /* The array in DEF holding devices of KIND (chr: of CHR's kind) as a
  * generic pointer array, its length in *N; NULL for the memballoon. */
 static void ***

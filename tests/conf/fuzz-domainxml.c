@@ -11,12 +11,13 @@
 #include <libvirt/libvirt.h>
 
 /* Parse DATA as a domain and as a lone device; whatever parses must format,
- * parse again, and format the same (format(parse(x)) is stable). */
+ * parse again, and format the same (format(parse(x)) is stable), and so
+ * must its copy. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *xml = malloc(size + 1);
-    DomainDef *def, *again;
+    DomainDef *def, *again, *copy;
     DomainDevice *dev;
     char *out, *out2;
 
@@ -37,6 +38,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         free(out2);
+        copy = domainDefCopy(def);
+        out2 = domainDefFormat(copy, VIR_DOMAIN_XML_SECURE);
+        if (strcmp(out, out2) != 0) {
+            fprintf(stderr, "copy formats differently:\n%s\n---\n%s\n",
+                    out, out2);
+            abort();
+        }
+        free(out2);
+        domainDefFree(copy);
         free(out);
         out = domainDefFormat(def, VIR_DOMAIN_XML_INACTIVE);
         free(out);

@@ -768,6 +768,41 @@ cmdDisk(Cmd *c, DiskDef *disk, size_t idx)
 
 /* ---- network ---- */
 
+/* The -netdev backend ND of bridge interface NET (index IDX): the tap
+ * vireo made (its descriptor in the context), or qemu-bridge-helper's. */
+static int
+cmdNetBridge(Cmd *c, NetDef *net, size_t idx, json_object *nd)
+{
+    const char *fd = idx < c->ctx->nnetFds ? c->ctx->netFds[idx] : NULL;
+    char *sys;
+    bool ok;
+
+    if (fd) {
+        jsonStr(nd, "type", "tap");
+        jsonStr(nd, "fd", fd);
+        return 0;
+    }
+    sys = allocPrintf("/sys/class/net/%s/bridge",
+                      net->source ? net->source : "");
+    ok = net->source && (!c->build || access(sys, F_OK) == 0);
+    free(sys);
+    if (!ok) {
+        reportError(VIR_ERR_OPERATION_FAILED, "bridge '%s' of interface "
+                    "%zu does not exist on this host",
+                    net->source ? net->source : "", idx);
+        return -1;
+    }
+    if (c->build && (net->inbound.present || net->outbound.present)) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "<bandwidth> of interface "
+                    "%zu needs a tap made by vireo, which only root can do "
+                    "(qemu-bridge-helper makes this one)", idx);
+        return -1;
+    }
+    jsonStr(nd, "type", "bridge");
+    jsonStr(nd, "br", net->source);
+    return 0;
+}
+
 static int
 cmdNet(Cmd *c, NetDef *net, size_t idx)
 {
@@ -779,8 +814,11 @@ cmdNet(Cmd *c, NetDef *net, size_t idx)
 
     if (!inList(models, model))
         return qemuUnsupported("interface model '%s'", model);
-    if (net->inbound.present || net->outbound.present)
-        return qemuUnsupported("<bandwidth> on an interface");
+    if ((net->inbound.present || net->outbound.present) &&
+        net->type != NET_TYPE_BRIDGE)
+        return qemuUnsupported("<bandwidth> on an <interface type='%s'> "
+                               "(it needs a host tap)",
+                               domainNetTypeNames[net->type]);
     if (extraCheck(&net->extra, "interface", NULL, NULL) < 0 ||
         extraCheck(&net->srcExtra, "source", NULL, NULL) < 0)
         return -1;
@@ -792,23 +830,18 @@ cmdNet(Cmd *c, NetDef *net, size_t idx)
     case NET_TYPE_USER:
         jsonStr(nd, "type", "user");
         break;
-    case NET_TYPE_BRIDGE: {
-        char *sys = allocPrintf("/sys/class/net/%s/bridge",
-                                net->source ? net->source : "");
-        bool ok = net->source && (!c->build || access(sys, F_OK) == 0);
-
-        free(sys);
-        if (!ok) {
+    case NET_TYPE_BRIDGE:
+        if (cmdNetBridge(c, net, idx, nd) < 0) {
             json_object_put(nd);
-            reportError(VIR_ERR_OPERATION_FAILED, "bridge '%s' of interface "
-                        "%zu does not exist on this host",
-                        net->source ? net->source : "", idx);
             return -1;
         }
-        jsonStr(nd, "type", "bridge");
-        jsonStr(nd, "br", net->source);
         break;
-    }
+    case NET_TYPE_NETWORK:
+        json_object_put(nd);
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "<interface type='network'> "
+                    "is not supported by the QEMU driver: vireo has no "
+                    "virtual network driver, use <interface type='bridge'>");
+        return -1;
     default:
         json_object_put(nd);
         return qemuUnsupported("<interface type='%s'>",

@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_priv.h"
+#include "qemu_net.h"
 #include "qemu_tune.h"
 #include "conf/domain_list.h"
 
@@ -712,6 +713,7 @@ qemuDriverRegister(void)
     qemuBlockFill(&qemuDriver);
     qemuHotplugFill(&qemuDriver);
     qemuTuneFill(&qemuDriver);
+    qemuNetFill(&qemuDriver);
     qemuGuestFill(&qemuDriver);
     driverRegister(&qemuDriver);
 }

@@ -5,6 +5,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_hotplug.h"
+#include "qemu_net.h"
 
 #include "alloc.h"
 #include "error.h"
@@ -445,14 +446,8 @@ hotplugUpdateNet(QemuDom *d, DomainDef *def, NetDef *nn, bool live)
                     d->def->name);
         return -1;
     }
-    if (nn->inbound.present || nn->outbound.present) {
-        /* shaping needs tc on the host side of a tap device, which this
-         * driver does not manage (user networking has no host device) */
-        reportError(VIR_ERR_NO_SUPPORT, "interface bandwidth of '%s' cannot "
-                    "be set: the QEMU driver does not shape host tap devices "
-                    "with tc", mac);
+    if (qemuNetUpdateBandwidth(d, on, nn, live) < 0)
         return -1;
-    }
     down = nn->linkState && strcmp(nn->linkState, "down") == 0;
     if (down == (on->linkState && strcmp(on->linkState, "down") == 0))
         return 0;

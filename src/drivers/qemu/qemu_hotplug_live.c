@@ -5,6 +5,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_hotplug.h"
+#include "qemu_net.h"
 #include "qmp_commands.h"
 
 #include "alloc.h"
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* What an attach added to QEMU so far, undone in reverse on failure. */
 typedef enum {
@@ -476,16 +478,46 @@ liveQ35(const DomainDef *def)
     return !def->os.machine || strstr(def->os.machine, "q35");
 }
 
-/* The argv fragment for DEV on D's live definition (lock held). */
+/* The argv fragment for DEV on D's live definition (lock held); NETFD:
+ * the getfd name of the tap of an interface, or NULL. */
 static char **
-liveBuild(QemuDom *d, DomainDevice *dev)
+liveBuild(QemuDom *d, DomainDevice *dev, const char *netFd)
 {
     char *runDir = allocPrintf("%s/run", d->drv->root);
-    QemuCommandCtx ctx = { .runDir = runDir, .vncPort = -1 };
-    char **argv = qemuCommandBuildDevice(d->def, dev, &ctx);
+    size_t n = d->def->nnets + 1;
+    char **fds = allocArray(n, sizeof(char *));
+    QemuCommandCtx ctx = { .runDir = runDir, .vncPort = -1, .netFds = fds,
+                           .nnetFds = n };
+    char **argv;
 
+    /* the builder numbers the new interface after the existing ones */
+    fds[n - 1] = netFd ? allocStrdup(netFd) : NULL;
+    argv = qemuCommandBuildDevice(d->def, dev, &ctx);
+    free(fds[n - 1]);
+    free(fds);
     free(runDir);
     return argv;
+}
+
+/* Hand the tap TAPFD to QEMU as FDNAME and run ARGV; on failure QEMU
+ * drops the descriptor again. */
+static int
+liveRunWithTap(Qmp *mon, char **argv, bool q35, DomainDevice *dev,
+               int tapFd, const char *fdName)
+{
+    virErrorPtr err;
+
+    if (tapFd < 0)
+        return liveRunArgv(mon, argv, q35, dev, NULL);
+    if (qmpGetfd(mon, fdName, tapFd) < 0)
+        return -1;
+    if (liveRunArgv(mon, argv, q35, dev, NULL) == 0)
+        return 0;
+    /* netdev_add took it unless it failed first */
+    err = errorSave();
+    qmpClosefd(mon, fdName);
+    errorRestore(&err);
+    return -1;
 }
 
 /* Whether running DEF has the virtio-serial bus the argv adds for its
@@ -523,10 +555,10 @@ int
 qemuHotplugLiveAttach(QemuDom *d, DomainDevice *dev)
 {
     char **argv = NULL;
-    char *alias = NULL;
+    char *alias = NULL, *fdName = NULL;
     bool q35 = liveQ35(d->def);
     Qmp *mon;
-    int rc, ret = -1;
+    int rc, tapFd = -1, ret = -1;
 
     if (liveAttachCheck(d, dev) < 0)
         return -1;
@@ -534,12 +566,16 @@ qemuHotplugLiveAttach(QemuDom *d, DomainDevice *dev)
         liveAddVirtioSerial(d) < 0)
         return -1;
     liveAliasAssign(d->def, dev);
-    if (!(argv = liveBuild(d, dev)))
-        return -1;
     alias = allocStrdup(liveInfo(dev)->alias);
-    if (!(mon = qemuHotplugMonBegin(d)))
+    if (dev->kind == DEVICE_NET &&
+        qemuNetTapCreate(d->def->name, dev->data.net, &tapFd) < 0)
         goto cleanup;
-    rc = liveRunArgv(mon, argv, q35, dev, NULL);
+    if (tapFd >= 0)
+        fdName = allocPrintf("fd-%s", alias);
+    if (!(argv = liveBuild(d, dev, fdName)) ||
+        !(mon = qemuHotplugMonBegin(d)))
+        goto cleanup;
+    rc = liveRunWithTap(mon, argv, q35, dev, tapFd, fdName);
     qemuHotplugMonEnd(d);
     if (rc < 0 || qemuDomCheckActive(d) < 0)
         goto cleanup;
@@ -549,6 +585,10 @@ qemuHotplugLiveAttach(QemuDom *d, DomainDevice *dev)
     qemuHotplugStatusSave(d);
     ret = 0;
  cleanup:
+    /* QEMU holds the tap now, or nobody does and the kernel removes it */
+    if (tapFd >= 0)
+        close(tapFd);
+    free(fdName);
     free(alias);
     qemuCommandFree(argv);
     return ret;
@@ -721,7 +761,7 @@ qemuHotplugLiveMedia(QemuDom *d, DiskDef *old, DomainDevice *newDev)
 
     free(nd->info.alias);
     nd->info.alias = allocStrdup(alias);
-    if (nd->hasSource && nd->srcPath && !(argv = liveBuild(d, newDev)))
+    if (nd->hasSource && nd->srcPath && !(argv = liveBuild(d, newDev, NULL)))
         goto cleanup;
     oldDev.data.disk = old;
     if (!(mon = qemuHotplugMonBegin(d)))

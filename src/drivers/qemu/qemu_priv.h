@@ -173,6 +173,10 @@ typedef struct {
     const char *runDir;         /* for generated socket paths */
     int vncPort;                /* chosen VNC port, -1 when none */
     bool incoming;              /* -incoming defer (restore) */
+    /* per interface index (NULL or short: none): the tap descriptor QEMU
+     * gets, a number it inherits or a name passed with getfd */
+    char *const *netFds;
+    size_t nnetFds;
 } QemuCommandCtx;
 
 /* The emulator binary for DEF (caller frees), or NULL with an error set

@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_priv.h"
+#include "qemu_net.h"
 #include "qemu_events.h"
 #include "qmp_commands.h"
 
@@ -546,10 +547,11 @@ qemuProcessLogArgv(int fd, char **argv)
     free(s);
 }
 
-/* Fork and exec ARGV with stderr and stdout to LOGFD, in its own session.
- * Returns the pid, or -1 with an error naming the cause. */
+/* Fork and exec ARGV with stderr and stdout to LOGFD, in its own session,
+ * handing it the NKEEP descriptors KEEP (-1 entries skipped) under their
+ * numbers. Returns the pid, or -1 with an error naming the cause. */
 static pid_t
-qemuProcessSpawn(char **argv, int logfd)
+qemuProcessSpawn(char **argv, int logfd, const int *keep, size_t nkeep)
 {
     int pipefd[2];
     int err = 0;
@@ -579,6 +581,9 @@ qemuProcessSpawn(char **argv, int logfd)
             err = errno;
         if (!err)
             syscall(SYS_close_range, 3, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */);
+        for (size_t i = 0; !err && i < nkeep; i++)
+            if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0)
+                err = errno;
         if (!err)
             execv(argv[0], argv);
         err = errno ? errno : EINVAL;
@@ -776,6 +781,9 @@ typedef struct {
     int logfd;
     off_t logStart;
     bool incoming;              /* QEMU_START_INCOMING */
+    int *tapFds;                /* per interface, -1: none */
+    char **tapArgs;             /* the same as fd= values */
+    size_t ntaps;
 } StartCtx;
 
 static void
@@ -788,6 +796,28 @@ qemuStartCtxClear(StartCtx *s)
     free(s->monPath);
     if (s->logfd >= 0)
         close(s->logfd);
+    /* QEMU has its copies: ours closing leaves the taps to it */
+    qemuNetFdsClose(s->tapFds, s->ntaps);
+    for (size_t i = 0; i < s->ntaps; i++)
+        free(s->tapArgs[i]);
+    free(s->tapArgs);
+}
+
+/* The taps of the bridge interfaces of S's live definition, their
+ * descriptors into CTX. 0 or -1. */
+static int
+qemuProcessTaps(StartCtx *s, QemuCommandCtx *ctx)
+{
+    if (qemuNetPrepare(s->live, &s->tapFds) < 0)
+        return -1;
+    s->ntaps = s->live->nnets;
+    s->tapArgs = allocArray(s->ntaps ? s->ntaps : 1, sizeof(char *));
+    for (size_t i = 0; i < s->ntaps; i++)
+        if (s->tapFds[i] >= 0)
+            s->tapArgs[i] = allocPrintf("%d", s->tapFds[i]);
+    ctx->netFds = s->tapArgs;
+    ctx->nnetFds = s->ntaps;
+    return 0;
 }
 
 /* Everything before the fork: the live definition, host checks, argv, log
@@ -814,6 +844,7 @@ qemuProcessPrepare(QemuDriver *drv, QemuDom *d, StartCtx *s)
         !(s->emulator = qemuCommandEmulator(s->live)) ||
         qemuProcessCheckHost(s->live) < 0 ||
         qemuProcessVncPort(s->live, &ctx.vncPort) < 0 ||
+        qemuProcessTaps(s, &ctx) < 0 ||
         !(s->argv = qemuCommandBuild(s->live, s->emulator, &ctx)))
         goto cleanup;
     if ((s->logfd = open(s->logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
@@ -869,7 +900,7 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
     int fd;
     pid_t pid;
 
-    if ((pid = qemuProcessSpawn(s->argv, s->logfd)) < 0)
+    if ((pid = qemuProcessSpawn(s->argv, s->logfd, s->tapFds, s->ntaps)) < 0)
         return -1;
     d->pid = pid;
     d->pidfd = qemuPidfdOpen(pid);

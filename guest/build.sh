@@ -266,8 +266,40 @@ printf '%s\n' "${load_order[@]}" > etc/vireo-modules
 "$bb" depmod -b "$root" "$kver" 2>/dev/null || note "warning: busybox depmod failed (modprobe in the guest will not work; insmod does)"
 
 echo vireo-guest > etc/hostname
-printf 'root:x:0:0:root:/root:/bin/sh\n' > etc/passwd
-printf 'root:x:0:\n' > etc/group
+# Accounts: root, and user vireo whose password the agent tests set.
+printf 'root:x:0:0:root:/root:/bin/sh\nvireo:x:1000:1000:vireo:/home/vireo:/bin/sh\n' > etc/passwd
+printf 'root:x:0:\nvireo:x:1000:\n' > etc/group
+printf 'root:*:19000:0:99999:7:::\nvireo:!:19000:0:99999:7:::\n' > etc/shadow
+chmod 0600 etc/shadow
+mkdir -p home/vireo
+# qemu-ga's guest-set-user-password runs chpasswd, which busybox-static
+# does not have: a small one on top of busybox mkpasswd.
+cat > usr/sbin/chpasswd <<'EOF'
+#!/bin/sh
+# Minimal chpasswd(8) for the vireo test guest: reads USER:PASSWORD lines
+# on stdin (-e: PASSWORD is a crypt(3) hash already) and stores the hash
+# in /etc/shadow.
+crypted=0
+[ "${1:-}" = -e ] && crypted=1
+while IFS= read -r line; do
+    user=${line%%:*}
+    pass=${line#*:}
+    if ! grep -q "^$user:" /etc/shadow; then
+        echo "chpasswd: user '$user' does not exist" >&2
+        exit 1
+    fi
+    if [ $crypted = 1 ]; then
+        hash=$pass
+    else
+        hash=$(printf '%s' "$pass" | mkpasswd -m sha512 -P 0) || exit 1
+    fi
+    days=$(( $(date +%s) / 86400 ))
+    awk -F: -v OFS=: -v u="$user" -v h="$hash" -v d="$days" \
+        '$1 == u { $2 = h; $3 = d } { print }' /etc/shadow > /etc/shadow.new &&
+        chmod 0600 /etc/shadow.new && mv /etc/shadow.new /etc/shadow || exit 1
+done
+EOF
+chmod 0755 usr/sbin/chpasswd
 printf '127.0.0.1 localhost\n127.0.1.1 vireo-guest\n' > etc/hosts
 cat > etc/os-release <<'EOF'
 NAME="vireo test guest"

@@ -5,6 +5,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -409,4 +410,35 @@ qtQemuPid(const char *root, const char *name)
         fclose(f);
     }
     return (pid_t)pid;
+}
+
+/* The thread of process PID whose comm is COMM ("CPU 1/TCG"), 0 if
+ * none. */
+static inline pid_t
+qtThreadByComm(pid_t pid, const char *comm)
+{
+    char path[300], buf[64];
+    DIR *dir;
+    struct dirent *e;
+    pid_t found = 0;
+
+    snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+    if (!(dir = opendir(path)))
+        return 0;
+    while (!found && (e = readdir(dir))) {
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%ld/task/%s/comm", (long)pid,
+                 e->d_name);
+        if (!(f = fopen(path, "r")))
+            continue;
+        if (fgets(buf, sizeof(buf), f)) {
+            buf[strcspn(buf, "\n")] = '\0';
+            if (strcmp(buf, comm) == 0)
+                found = atoi(e->d_name);
+        }
+        fclose(f);
+    }
+    closedir(dir);
+    return found;
 }

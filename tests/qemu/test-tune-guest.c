@@ -4,7 +4,6 @@
  * files, perf events, CPU statistics, and the errors */
 #include "qemu-test.h"
 
-#include <dirent.h>
 #include <sched.h>
 #include <sys/sysmacros.h>
 
@@ -14,34 +13,10 @@ static virConnectPtr conn;
 static char *root;
 static pid_t qpid;
 
-/* The thread of QEMU whose comm is COMM ("CPU 1/TCG"), 0 if none. */
 static pid_t
 threadByComm(const char *comm)
 {
-    char path[300], buf[64];
-    DIR *dir;
-    struct dirent *e;
-    pid_t found = 0;
-
-    snprintf(path, sizeof(path), "/proc/%ld/task", (long)qpid);
-    if (!(dir = opendir(path)))
-        return 0;
-    while (!found && (e = readdir(dir))) {
-        FILE *f;
-
-        snprintf(path, sizeof(path), "/proc/%ld/task/%s/comm", (long)qpid,
-                 e->d_name);
-        if (!(f = fopen(path, "r")))
-            continue;
-        if (fgets(buf, sizeof(buf), f)) {
-            buf[strcspn(buf, "\n")] = '\0';
-            if (strcmp(buf, comm) == 0)
-                found = atoi(e->d_name);
-        }
-        fclose(f);
-    }
-    closedir(dir);
-    return found;
+    return qtThreadByComm(qpid, comm);
 }
 
 /* The affinity of TID as a bit mask of the first 32 CPUs. */
@@ -287,12 +262,12 @@ testIothreads(virDomainPtr dom)
 static void
 testScheduler(virDomainPtr dom)
 {
-    virTypedParameter p[4];
+    virTypedParameter p[12];
     int n = 0;
     char *type = virDomainGetSchedulerType(dom, &n);
 
     TAP_STR(type, "posix", "scheduler type");
-    TAP_INT(n, 3, "three scheduler parameters");
+    TAP_INT(n, 9, "nine scheduler parameters");
     free(type);
     memset(p, 0, sizeof(p));
     snprintf(p[0].field, sizeof(p[0].field), "%s",
@@ -309,20 +284,21 @@ testScheduler(virDomainPtr dom)
     TAP_STR(cgFile("cpu", "cpu.shares"), "2048", "cpu.shares reads 2048");
     TAP_STR(cgFile("cpu", "cpu.cfs_quota_us"), "50000",
             "cpu.cfs_quota_us reads 50000");
-    n = 4;
+    n = 12;
     memset(p, 0, sizeof(p));
     TAP_INT(virDomainGetSchedulerParametersFlags(dom, p, &n, 0), 0,
             "get scheduler parameters");
-    TAP_OK(n == 3 && p[0].value.ul == 2048 && p[2].value.l == 50000,
-           "... they read back");
+    TAP_OK(n == 9 && p[0].value.ul == 2048 &&
+           strcmp(p[6].field, VIR_DOMAIN_SCHEDULER_GLOBAL_QUOTA) == 0 &&
+           p[6].value.l == 50000, "... they read back");
     snprintf(p[0].field, sizeof(p[0].field), "%s",
              VIR_DOMAIN_SCHEDULER_VCPU_QUOTA);
     p[0].type = VIR_TYPED_PARAM_LLONG;
-    p[0].value.l = 10000;
+    p[0].value.l = 10;
     TAP_INT(virDomainSetSchedulerParameters(dom, p, 1), -1,
-            "vcpu_quota is refused");
-    TAP_INT(qtErrCode(), VIR_ERR_ARGUMENT_UNSUPPORTED, "... as unsupported: "
-            "%s", qtErrMsg());
+            "vcpu_quota 10 is refused");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... as out of range: %s",
+            qtErrMsg());
 }
 
 static void

@@ -269,6 +269,28 @@ cgLeaf(const char *name, pid_t pid)
     return leaf;
 }
 
+/* rmdir DIR after its child groups (the per-thread ones); -1 with errno
+ * of the last rmdir. */
+static int
+cgRemove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        char *sub;
+
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        sub = allocPrintf("%s/%s", dir, e->d_name);
+        rmdir(sub);
+        free(sub);
+    }
+    if (d)
+        closedir(d);
+    return rmdir(dir);
+}
+
 /* Remove empty leftovers NAME.PID of dead PIDs under BASE (a manager that
  * died before cleaning up). rmdir only ever removes empty cgroups. */
 static void
@@ -290,7 +312,7 @@ cgSweep(const char *base)
         if (*end || pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
             continue;
         path = allocPrintf("%s/%s", base, e->d_name);
-        rmdir(path);
+        cgRemove(path);
         free(path);
     }
     closedir(dir);
@@ -423,7 +445,7 @@ qemuCgroupStop(const char *name, pid_t pid)
             continue;
         dir = allocPrintf("%s/%s", base, leaf);
         /* the exiting QEMU may take a moment to leave the cgroup */
-        for (int i = 0; i < 50 && rmdir(dir) < 0 && errno == EBUSY; i++)
+        for (int i = 0; i < 50 && cgRemove(dir) < 0 && errno == EBUSY; i++)
             usleep(10000);
         free(dir);
         free(base);
@@ -435,7 +457,24 @@ qemuCgroupStop(const char *name, pid_t pid)
 struct QemuCgroup {
     char *dir;
     bool v2;
+    QemuCgController c;
 };
+
+/* True for the name of a per-thread child group: vcpuN, iothreadN,
+ * emulator. */
+static bool
+cgThreadLeaf(const char *leaf)
+{
+    const char *digits = NULL;
+
+    if (strcmp(leaf, "emulator") == 0)
+        return true;
+    if (strncmp(leaf, "vcpu", 4) == 0)
+        digits = leaf + 4;
+    else if (strncmp(leaf, "iothread", 8) == 0)
+        digits = leaf + 8;
+    return digits && *digits && strspn(digits, "0123456789") == strlen(digits);
+}
 
 QemuCgroup *
 qemuCgroupOpen(const char *name, pid_t pid, QemuCgController c)
@@ -454,6 +493,11 @@ qemuCgroupOpen(const char *name, pid_t pid, QemuCgController c)
     want = cgLeaf(name, pid);
     place = cgPlacement(num, c, v2);
     slash = place ? strrchr(place, '/') : NULL;
+    /* QEMU's main thread may sit in the domain's emulator group */
+    if (slash && cgThreadLeaf(slash + 1)) {
+        *slash = '\0';
+        slash = strrchr(place, '/');
+    }
     /* ours: .../vireo/NAME.PID (v1) or /vireo.slice/NAME.PID (v2) */
     if (!slash || strcmp(slash + 1, want) != 0 || slash - place < 6 ||
         (strncmp(slash - 6, "/vireo", 6) != 0 &&
@@ -466,6 +510,7 @@ qemuCgroupOpen(const char *name, pid_t pid, QemuCgController c)
     ALLOC(cg);
     cg->dir = allocPrintf("%s%s", mnt, place);
     cg->v2 = v2;
+    cg->c = c;
  cleanup:
     free(place);
     free(want);
@@ -585,5 +630,93 @@ qemuCgroupWrite(const QemuCgroup *cg, const char *file, const char *fmt, ...)
         close(fd);
     free(path);
     free(value);
+    return ret;
+}
+
+QemuCgroup *
+qemuCgroupChild(const QemuCgroup *cg, const char *leaf, bool create)
+{
+    char *dir = allocPrintf("%s/%s", cg->dir, leaf);
+    QemuCgroup *child;
+    bool cpuset;
+
+    if (!create && access(dir, F_OK) < 0) {
+        free(dir);
+        return NULL;
+    }
+    if (create && mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        reportSystemError(errno, "cannot create cgroup '%s'", dir);
+        free(dir);
+        return NULL;
+    }
+    ALLOC(child);
+    child->dir = dir;
+    child->v2 = cg->v2;
+    child->c = cg->c;
+    if (!create)
+        return child;
+    /* v1: a cpuset co-mounted with the controller needs cpus and mems
+     * before it takes a thread; v2: threads of one process may only be
+     * spread over "threaded" groups, and the parent hands them the cpu
+     * controller once they are */
+    pthread_once(&cgOnce, cgDetect);
+    cpuset = !cg->v2 && cgMounts.v1[QEMU_CG_CPUSET] && cgMounts.v1[cg->c] &&
+        strcmp(cgMounts.v1[QEMU_CG_CPUSET], cgMounts.v1[cg->c]) == 0;
+    if (cpuset)
+        cgCpusetInit(dir);
+    if (cg->v2 && (qemuCgroupWrite(child, "cgroup.type", "threaded") < 0 ||
+                   qemuCgroupWrite(cg, "cgroup.subtree_control", "+%s",
+                                   cgNamesV2[cg->c]) < 0)) {
+        qemuCgroupFree(child);
+        return NULL;
+    }
+    return child;
+}
+
+/* True when thread TID of PID already sits in CG: a move costs the
+ * kernel an RCU grace period (about a millisecond) even when it changes
+ * nothing. */
+static bool
+cgHoldsThread(const QemuCgroup *cg, pid_t pid, pid_t tid)
+{
+    char id[64], *place;
+    bool v2;
+    const char *mnt = cgMount(cg->c, &v2);
+    bool ret;
+
+    snprintf(id, sizeof(id), "%ld/task/%ld", (long)pid, (long)tid);
+    if (!mnt || !(place = cgPlacement(id, cg->c, v2)))
+        return false;
+    ret = strncmp(cg->dir, mnt, strlen(mnt)) == 0 &&
+        strcmp(cg->dir + strlen(mnt), place) == 0;
+    free(place);
+    return ret;
+}
+
+int
+qemuCgroupAddThread(const QemuCgroup *cg, pid_t pid, pid_t tid, bool all)
+{
+    const char *file = all && !cg->v2 ? "cgroup.procs" :
+        cg->v2 ? "cgroup.threads" : "tasks";
+    char *path;
+    char num[32];
+    int fd, ret = 0;
+
+    if (!all && cgHoldsThread(cg, pid, tid))
+        return 0;
+    path = allocPrintf("%s/%s", cg->dir, file);
+    snprintf(num, sizeof(num), "%ld", (long)tid);
+    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
+        write(fd, num, strlen(num)) != (ssize_t)strlen(num)) {
+        /* a thread that ended meanwhile needs no group */
+        if (errno != ESRCH) {
+            reportSystemError(errno, "cannot move thread %ld into cgroup "
+                              "'%s'", (long)tid, cg->dir);
+            ret = -1;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    free(path);
     return ret;
 }

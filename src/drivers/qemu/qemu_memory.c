@@ -5,6 +5,7 @@
 
 #include "qemu_hotplug.h"
 #include "qemu_guest.h"
+#include "qemu_tune.h"
 #include "qmp_commands.h"
 
 #include "alloc.h"
@@ -164,6 +165,7 @@ memVcpusLive(QemuDom *d, unsigned int nvcpus)
         return -1;
     }
     rc = memCpusSet(mon, name, nvcpus, &present);
+    qemuBandwidthRefresh(mon, name, d->pid, d->def);
     qemuHotplugMonEnd(d);
     free(name);
     if (present >= 0 && qemuDomIsActive(d) &&
@@ -547,6 +549,7 @@ qemuDomainSetVcpu(virDomainPtr dom, const char *vcpumap, int state,
         goto cleanup;
     rc = memVcpuToggle(mon, name, set, state != 0);
     present = memCpusCount(mon);
+    qemuBandwidthRefresh(mon, name, d->pid, d->def);
     qemuHotplugMonEnd(d);
     if (present > 0 && qemuDomIsActive(d)) {
         d->def->curVcpus = (unsigned int)present;

@@ -330,6 +330,9 @@ void qemuTunePlace(const DomainDef *live, pid_t pid);
 /* D's QEMU is gone (lock held, d->pid still set): close its perf counters,
  * remove its cgroups. */
 void qemuTuneStop(QemuDom *d);
+/* A running QEMU found again (monitor MON, no lock held): put threads
+ * started meanwhile into their per-thread cgroups. Never fails. */
+void qemuTuneReconnect(Qmp *mon, pid_t pid, const DomainDef *live);
 /* The IOThread ids of DEF (<iothreadids>, else 1..<iothreads>) into *IDS
  * (caller frees); returns the count. */
 int qemuThreadsIothreadIds(const DomainDef *def, unsigned int **ids);

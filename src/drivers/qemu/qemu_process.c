@@ -1084,9 +1084,10 @@ qemuProcessReconnect(QemuDriver *drv, QemuDom *d)
     }
     pthread_mutex_unlock(&drv->lock);
     mon = qmpOpen(monPath, QEMU_START_TIMEOUT_MS / 2, qemuEventHandle, d);
-    if (mon)
+    if (mon) {
         qemuProcessResync(drv, d, mon);
-    else
+        qemuTuneReconnect(mon, d->pid, d->def);
+    } else
         errorReset();
     pthread_mutex_lock(&drv->lock);
     d->mon = mon;

@@ -231,9 +231,8 @@ thrQueryIothreads(Qmp *mon, void *opaque)
     return (t->n = qmpQueryIothreads(mon, &t->threads)) < 0 ? -1 : 0;
 }
 
-/* Id N of an IOThread object called "iothreadN"; 0 for others. */
-static unsigned int
-thrIothreadId(const char *name)
+unsigned int
+qemuThreadsIothreadId(const char *name)
 {
     char *end;
     unsigned long id;
@@ -271,7 +270,7 @@ thrIothreadTid(QemuDom *d, unsigned int id)
     if (qemuTuneMonitor(d, thrQueryIothreads, &t) < 0)
         return -1;
     for (int i = 0; i < t.n; i++) {
-        if (thrIothreadId(t.threads[i].id) == id)
+        if (qemuThreadsIothreadId(t.threads[i].id) == id)
             tid = t.threads[i].threadId;
     }
     qmpIothreadListFree(t.threads, t.n);
@@ -388,7 +387,7 @@ qemuThreadsApplyPins(Qmp *mon, pid_t pid, const DomainDef *def)
     }
     for (int i = 0; i < ni; i++) {
         CpuPin *p = cpupinFind(ct->iothreadpin, ct->niothreadpin,
-                               thrIothreadId(its[i].id));
+                               qemuThreadsIothreadId(its[i].id));
         const char *set = p ? p->cpuset : def->cpuset;
 
         if (set && (qemuThreadsParseSet(set, map, maplen,
@@ -773,7 +772,7 @@ thrLiveInfo(QemuDom *d, virDomainIOThreadInfoPtr **info, int maplen)
         return -1;
     ALLOC_N(list, t.n + 1);
     for (int i = 0; i < t.n; i++) {
-        unsigned int id = thrIothreadId(t.threads[i].id);
+        unsigned int id = qemuThreadsIothreadId(t.threads[i].id);
 
         if (!id)
             continue;
@@ -877,6 +876,8 @@ qemuDomainPinIOThread(virDomainPtr dom, unsigned int iothread_id,
 typedef struct {
     char id[32];
     bool add;
+    const DomainDef *def;       /* the live one */
+    pid_t pid;
 } ThrObject;
 
 static int
@@ -884,8 +885,12 @@ thrObjectChange(Qmp *mon, void *opaque)
 {
     ThrObject *o = opaque;
 
-    return o->add ? qmpObjectAdd(mon, "iothread", o->id, NULL)
-                  : qmpObjectDel(mon, o->id);
+    if ((o->add ? qmpObjectAdd(mon, "iothread", o->id, NULL)
+                : qmpObjectDel(mon, o->id)) < 0)
+        return -1;
+    /* a new thread joins the per-thread cpu groups, a gone one leaves */
+    qemuBandwidthRefresh(mon, o->def->name, o->pid, o->def);
+    return 0;
 }
 
 /* True when a disk of DEF runs on IOThread ID. */
@@ -940,6 +945,8 @@ thrChange(virDomainPtr dom, unsigned int id, unsigned int flags, bool add)
         }
     }
     snprintf(o.id, sizeof(o.id), "iothread%u", id);
+    o.def = d->def;
+    o.pid = d->pid;
     if (live) {
         if (qemuTuneMonitor(d, thrObjectChange, &o) < 0)
             goto cleanup;

@@ -51,8 +51,7 @@ static const TypedParamSpec schedSpec[] = {
     { VIR_DOMAIN_SCHEDULER_IOTHREAD_QUOTA, VIR_TYPED_PARAM_LLONG, false },
     { NULL, 0, false }
 };
-/* the ones we report and set: the domain's own cgroup */
-#define SCHED_NPARAMS 3
+#define SCHED_NPARAMS (1 + 2 * QEMU_BW_LAST)
 
 static char *
 qemuDomainGetSchedulerType(virDomainPtr dom, int *nparams)
@@ -67,90 +66,32 @@ qemuDomainGetSchedulerType(virDomainPtr dom, int *nparams)
     return allocStrdup("posix");
 }
 
-/* cpu.max of v2: "QUOTA PERIOD" with "max" for no quota. */
+/* The live cpu.shares (v2: cpu.weight) of D's cpu cgroup. */
 static int
-tunCpuMax(QemuCgroup *cg, unsigned long long *period, long long *quota)
-{
-    char *s = qemuCgroupRead(cg, "cpu.max"), q[32] = "";
-    int ret = -1;
-
-    if (!s)
-        return -1;
-    if (sscanf(s, "%31s %llu", q, period) == 2) {
-        *quota = strcmp(q, "max") == 0 ? -1 : strtoll(q, NULL, 10);
-        ret = 0;
-    } else {
-        reportError(VIR_ERR_INTERNAL_ERROR, "cannot parse cpu.max '%s'", s);
-    }
-    free(s);
-    return ret;
-}
-
-/* The live values (shares, period, quota) of D's cpu cgroup. */
-static int
-tunSchedRead(QemuDom *d, unsigned long long *shares,
-             unsigned long long *period, long long *quota)
+tunSharesRead(QemuDom *d, unsigned long long *shares)
 {
     QemuCgroup *cg = tunOpen(d, QEMU_CG_CPU);
-    int ret = -1;
+    int ret;
 
     if (!cg)
         return -1;
-    if (qemuCgroupIsV2(cg)) {
-        if (qemuCgroupReadULL(cg, "cpu.weight", shares) == 0 &&
-            tunCpuMax(cg, period, quota) == 0)
-            ret = 0;
-    } else if (qemuCgroupReadULL(cg, "cpu.shares", shares) == 0 &&
-               qemuCgroupReadULL(cg, "cpu.cfs_period_us", period) == 0) {
-        char *s = qemuCgroupRead(cg, "cpu.cfs_quota_us");
-
-        if (s) {
-            *quota = strtoll(s, NULL, 10);
-            ret = 0;
-        }
-        free(s);
-    }
+    ret = qemuCgroupReadULL(cg, qemuCgroupIsV2(cg) ? "cpu.weight"
+                                                   : "cpu.shares", shares);
     qemuCgroupFree(cg);
     return ret;
 }
 
-/* Write shares (0: leave), period (0: leave), quota (0: leave; <0 none). */
 static int
-tunSchedWrite(const char *name, pid_t pid, unsigned long long shares,
-              unsigned long long period, long long quota)
+tunSharesWrite(const char *name, pid_t pid, unsigned long long shares)
 {
     QemuCgroup *cg = qemuCgroupOpen(name, pid, QEMU_CG_CPU);
-    int ret = -1;
+    int ret;
 
     if (!cg)
         return -1;
-    if (qemuCgroupIsV2(cg)) {
-        unsigned long long p = 0;
-        long long q = 0;
-
-        if (shares && qemuCgroupWrite(cg, "cpu.weight", "%llu", shares) < 0)
-            goto cleanup;
-        if ((period || quota) && tunCpuMax(cg, &p, &q) < 0)
-            goto cleanup;
-        if (period)
-            p = period;
-        if (quota)
-            q = quota;
-        if ((period || quota) &&
-            (q < 0 ? qemuCgroupWrite(cg, "cpu.max", "max %llu", p)
-                   : qemuCgroupWrite(cg, "cpu.max", "%lld %llu", q, p)) < 0)
-            goto cleanup;
-        ret = 0;
-        goto cleanup;
-    }
-    if ((shares && qemuCgroupWrite(cg, "cpu.shares", "%llu", shares) < 0) ||
-        (period && qemuCgroupWrite(cg, "cpu.cfs_period_us", "%llu",
-                                   period) < 0) ||
-        (quota && qemuCgroupWrite(cg, "cpu.cfs_quota_us", "%lld",
-                                  quota < 0 ? -1 : quota) < 0))
-        goto cleanup;
-    ret = 0;
- cleanup:
+    ret = qemuCgroupWrite(cg, qemuCgroupIsV2(cg) ? "cpu.weight"
+                                                 : "cpu.shares",
+                          "%llu", shares);
     qemuCgroupFree(cg);
     return ret;
 }
@@ -164,8 +105,7 @@ qemuDomainGetSchedulerParametersFlags(virDomainPtr dom,
     DomainDef *live = NULL, *config = NULL;
     virTypedParameterPtr list = NULL;
     int n = 0, max = 0, ret = -1;
-    unsigned long long shares, period;
-    long long quota;
+    unsigned long long shares;
 
     if (qemuTuneCheckFlags(flags, AFFECT | VIR_TYPED_PARAM_STRING_OKAY,
                            __func__) < 0 ||
@@ -173,20 +113,28 @@ qemuDomainGetSchedulerParametersFlags(virDomainPtr dom,
         return -1;
     if (qemuTuneAffect(d, flags & AFFECT, true, &live, &config) < 0)
         goto cleanup;
-    if (live) {
-        if (tunSchedRead(d, &shares, &period, &quota) < 0)
-            goto cleanup;
-    } else {
+    if (live ? tunSharesRead(d, &shares) < 0 : false)
+        goto cleanup;
+    if (!live)
         shares = config->cputune.shares;
-        period = config->cputune.globalPeriod;
-        quota = config->cputune.globalQuota;
-    }
     typedParamsAddULLong(&list, &n, &max, VIR_DOMAIN_SCHEDULER_CPU_SHARES,
                          shares);
-    typedParamsAddULLong(&list, &n, &max, VIR_DOMAIN_SCHEDULER_GLOBAL_PERIOD,
-                         period);
-    typedParamsAddLLong(&list, &n, &max, VIR_DOMAIN_SCHEDULER_GLOBAL_QUOTA,
-                        quota);
+    for (int k = 0; k < QEMU_BW_LAST; k++) {
+        unsigned long long period;
+        long long quota;
+
+        if (live) {
+            if (qemuBandwidthGetLive(d->def->name, d->pid, live, k, &period,
+                                     &quota) < 0)
+                goto cleanup;
+        } else {
+            qemuBandwidthDef(&config->cputune, k, &period, &quota);
+        }
+        typedParamsAddULLong(&list, &n, &max, qemuBandwidthField(k, false),
+                             period);
+        typedParamsAddLLong(&list, &n, &max, qemuBandwidthField(k, true),
+                            quota);
+    }
     ret = tunReturn(params, nparams, list, n);
     list = NULL;
  cleanup:
@@ -202,29 +150,99 @@ qemuDomainGetSchedulerParameters(virDomainPtr dom,
     return qemuDomainGetSchedulerParametersFlags(dom, params, nparams, 0);
 }
 
-/* Range checks of the kernel (reported before anything changes). */
+#define SCHED_MIN_PERIOD 1000ULL
+#define SCHED_MAX_PERIOD 1000000ULL
+#define SCHED_MIN_QUOTA 1000LL
+#define SCHED_MAX_QUOTA 17592186044415LL
+
+/* Range checks (reported before anything changes): a period of 0 and a
+ * quota of 0 leave the value as it is, a negative quota lifts the
+ * limit. */
 static int
 tunSchedCheck(const virTypedParameter *p)
 {
-    bool bad = false;
-
-    if (strcmp(p->field, VIR_DOMAIN_SCHEDULER_CPU_SHARES) == 0)
-        bad = p->value.ul < 2 || p->value.ul > 262144;
-    else if (strcmp(p->field, VIR_DOMAIN_SCHEDULER_GLOBAL_PERIOD) == 0)
-        bad = p->value.ul < 1000 || p->value.ul > 1000000;
-    else if (strcmp(p->field, VIR_DOMAIN_SCHEDULER_GLOBAL_QUOTA) == 0)
-        bad = p->value.l >= 0 && (p->value.l < 1000 ||
-                                  p->value.l > 17592186044415LL);
-    else {
-        reportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "scheduler parameter '%s' "
-                    "needs per-thread cgroups, which the QEMU driver does not "
-                    "create: use global_period and global_quota", p->field);
+    if (strcmp(p->field, VIR_DOMAIN_SCHEDULER_CPU_SHARES) == 0) {
+        if (p->value.ul >= 2 && p->value.ul <= 262144)
+            return 0;
+        reportError(VIR_ERR_INVALID_ARG, "value of '%s' is out of range "
+                    "[2, 262144]: %llu", p->field, p->value.ul);
         return -1;
     }
-    if (bad)
-        reportError(VIR_ERR_INVALID_ARG, "value of '%s' is out of range",
-                    p->field);
-    return bad ? -1 : 0;
+    if (p->type == VIR_TYPED_PARAM_ULLONG) {
+        if (p->value.ul == 0 || (p->value.ul >= SCHED_MIN_PERIOD &&
+                                 p->value.ul <= SCHED_MAX_PERIOD))
+            return 0;
+        reportError(VIR_ERR_INVALID_ARG, "value of '%s' is out of range "
+                    "[%llu, %llu]: %llu", p->field, SCHED_MIN_PERIOD,
+                    SCHED_MAX_PERIOD, p->value.ul);
+        return -1;
+    }
+    if (p->value.l <= 0 || (p->value.l >= SCHED_MIN_QUOTA &&
+                            p->value.l <= SCHED_MAX_QUOTA))
+        return 0;
+    reportError(VIR_ERR_INVALID_ARG, "value of '%s' is out of range [%lld, "
+                "%lld] (or -1 for no limit): %lld", p->field, SCHED_MIN_QUOTA,
+                SCHED_MAX_QUOTA, p->value.l);
+    return -1;
+}
+
+/* What a set call asks for: shares, and per kind a period and a quota
+ * (0: leave as is; quota -1: no limit). */
+typedef struct {
+    unsigned long long shares;
+    unsigned long long period[QEMU_BW_LAST];
+    long long quota[QEMU_BW_LAST];
+    bool threads;               /* a vcpu, emulator or iothread value */
+    const char *name;
+    pid_t pid;
+    const DomainDef *live;
+} SchedSet;
+
+static void
+tunSchedCollect(SchedSet *s, virTypedParameterPtr params, int nparams)
+{
+    typedParamsGetULLong(params, nparams, VIR_DOMAIN_SCHEDULER_CPU_SHARES,
+                         &s->shares);
+    for (int k = 0; k < QEMU_BW_LAST; k++) {
+        typedParamsGetULLong(params, nparams, qemuBandwidthField(k, false),
+                             &s->period[k]);
+        typedParamsGetLLong(params, nparams, qemuBandwidthField(k, true),
+                            &s->quota[k]);
+        if (s->quota[k] < 0)
+            s->quota[k] = -1;
+        if (k != QEMU_BW_GLOBAL && (s->period[k] || s->quota[k]))
+            s->threads = true;
+    }
+}
+
+/* Give the threads their groups before their first per-thread value
+ * (monitor, no lock). */
+static int
+tunSchedPlace(Qmp *mon, void *opaque)
+{
+    SchedSet *s = opaque;
+
+    return qemuBandwidthPlace(mon, s->name, s->pid, s->live);
+}
+
+/* The live side of a set: the kernel's files of D's cgroups. */
+static int
+tunSchedLive(QemuDom *d, SchedSet *s)
+{
+    s->name = d->def->name;
+    s->pid = d->pid;
+    s->live = d->def;
+    if (s->shares && tunSharesWrite(s->name, s->pid, s->shares) < 0)
+        return -1;
+    if (s->threads && !qemuBandwidthPlaced(s->name, s->pid) &&
+        qemuTuneMonitor(d, tunSchedPlace, s) < 0)
+        return -1;
+    for (int k = 0; k < QEMU_BW_LAST; k++) {
+        if (qemuBandwidthSetLive(d->def->name, d->pid, k, s->period[k],
+                                 s->quota[k]) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int
@@ -234,8 +252,7 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom,
 {
     QemuDom *d;
     DomainDef *live = NULL, *config = NULL;
-    unsigned long long shares = 0, period = 0;
-    long long quota = 0;
+    SchedSet s = { 0 };
     int ret = -1;
 
     if (qemuTuneCheckFlags(flags, AFFECT, __func__) < 0 ||
@@ -245,38 +262,29 @@ qemuDomainSetSchedulerParametersFlags(virDomainPtr dom,
         if (tunSchedCheck(&params[i]) < 0)
             return -1;
     }
-    typedParamsGetULLong(params, nparams, VIR_DOMAIN_SCHEDULER_CPU_SHARES,
-                         &shares);
-    typedParamsGetULLong(params, nparams, VIR_DOMAIN_SCHEDULER_GLOBAL_PERIOD,
-                         &period);
-    if (typedParamsGetLLong(params, nparams, VIR_DOMAIN_SCHEDULER_GLOBAL_QUOTA,
-                            &quota) == 1 && quota < 0)
-        quota = -1;
+    tunSchedCollect(&s, params, nparams);
     if (!(d = qemuTuneBegin(dom, true, false)))
         return -1;
     if (qemuTuneAffect(d, flags, false, &live, &config) < 0)
         goto cleanup;
     if (live) {
-        if (tunSchedWrite(d->def->name, d->pid, shares, period, quota) < 0)
+        if (tunSchedLive(d, &s) < 0)
             goto cleanup;
-        for (int i = 0; i < nparams; i++) {
-            char name[VIR_TYPED_PARAM_FIELD_LENGTH + 8];
-
-            snprintf(name, sizeof(name), "cputune.%s", params[i].field);
-            qemuTuneEventULL(d, name, params[i].value.ul);
-        }
+        qemuTuneEventParams(d, "cputune.", params, nparams);
     }
     for (int i = 0; i < 2; i++) {
         DomainDef *def = i ? config : live;
 
         if (!def)
             continue;
-        if (shares)
-            def->cputune.shares = shares;
-        if (period)
-            def->cputune.globalPeriod = period;
-        if (quota)
-            def->cputune.globalQuota = quota;
+        if (s.shares)
+            def->cputune.shares = s.shares;
+        for (int k = 0; k < QEMU_BW_LAST; k++) {
+            if (s.period[k])
+                *qemuBandwidthPeriod(&def->cputune, k) = s.period[k];
+            if (s.quota[k])
+                *qemuBandwidthQuota(&def->cputune, k) = s.quota[k];
+        }
         def->cputune.present = true;
     }
     ret = qemuTuneSave(d, config, live != NULL);
@@ -674,9 +682,11 @@ qemuTunablesApply(const DomainDef *def, pid_t pid)
     const CpuTune *ct = &def->cputune;
     const MemTune *mt = &def->memtune;
 
-    if (ct->present && (ct->shares || ct->globalPeriod || ct->globalQuota) &&
-        tunSchedWrite(def->name, pid, ct->shares, ct->globalPeriod,
-                      ct->globalQuota) < 0)
+    if (ct->shares && tunSharesWrite(def->name, pid, ct->shares) < 0)
+        return -1;
+    if ((ct->globalPeriod || ct->globalQuota) &&
+        qemuBandwidthSetLive(def->name, pid, QEMU_BW_GLOBAL, ct->globalPeriod,
+                             ct->globalQuota) < 0)
         return -1;
     if (mt->present && (mt->hardLimit || mt->softLimit || mt->swapHardLimit)) {
         unsigned long long set[3] = { mt->hardLimit, mt->softLimit,
@@ -701,14 +711,27 @@ qemuTunablesValidate(const DomainDef *def)
     const CpuTune *ct = &def->cputune;
     const char *mode = def->numatune.mode;
 
-    if (ct->period || ct->quota || ct->emulatorPeriod || ct->emulatorQuota ||
-        ct->iothreadPeriod || ct->iothreadQuota) {
-        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "<cputune> period/quota per "
-                    "vcpu, emulator or iothread needs per-thread cgroups, "
-                    "which the QEMU driver does not create: use "
-                    "<global_period>/<global_quota>");
-        return -1;
+    for (int k = 0; k < QEMU_BW_LAST; k++) {
+        unsigned long long period;
+        long long quota;
+
+        qemuBandwidthDef(ct, k, &period, &quota);
+        if ((period && (period < SCHED_MIN_PERIOD ||
+                        period > SCHED_MAX_PERIOD)) ||
+            (quota > 0 && (quota < SCHED_MIN_QUOTA ||
+                           quota > SCHED_MAX_QUOTA))) {
+            /* the vCPU ones are <period> and <quota> in the XML */
+            reportError(VIR_ERR_CONFIG_UNSUPPORTED, "<cputune> <%s>/<%s> of "
+                        "domain '%s' out of range: periods go from %llu to "
+                        "%llu, quotas from %lld to %lld (or -1)",
+                        k ? qemuBandwidthField(k, false) : "period",
+                        k ? qemuBandwidthField(k, true) : "quota", def->name,
+                        SCHED_MIN_PERIOD, SCHED_MAX_PERIOD, SCHED_MIN_QUOTA,
+                        SCHED_MAX_QUOTA);
+            return -1;
+        }
     }
+
     if (ct->present && ct->extra.nkids) {
         reportError(VIR_ERR_CONFIG_UNSUPPORTED, "<cputune><%s> is not "
                     "supported by the QEMU driver", ct->extra.kids[0]->name);

@@ -110,14 +110,26 @@ qemuTuneEventString(QemuDom *d, const char *name, const char *value)
 }
 
 void
-qemuTuneEventULL(QemuDom *d, const char *name, unsigned long long v)
+qemuTuneEventParams(QemuDom *d, const char *prefix,
+                    const virTypedParameter *params, int n)
 {
-    DomainEvent *ev = qemuDomEventNew(d, VIR_DOMAIN_EVENT_ID_TUNABLE);
+    DomainEvent *ev;
     int max = 0;
 
-    if (!ev)
+    if (n <= 0 || !(ev = qemuDomEventNew(d, VIR_DOMAIN_EVENT_ID_TUNABLE)))
         return;
-    typedParamsAddULLong(&ev->params, &ev->nparams, &max, name, v);
+    for (int i = 0; i < n; i++) {
+        char name[VIR_TYPED_PARAM_FIELD_LENGTH + 16];
+        const virTypedParameter *p = &params[i];
+
+        snprintf(name, sizeof(name), "%s%s", prefix, p->field);
+        if (p->type == VIR_TYPED_PARAM_LLONG)
+            typedParamsAddLLong(&ev->params, &ev->nparams, &max, name,
+                                p->value.l);
+        else
+            typedParamsAddULLong(&ev->params, &ev->nparams, &max, name,
+                                 p->value.ul);
+    }
     domainEventQueue(ev);
 }
 
@@ -150,16 +162,27 @@ void
 qemuTunePlace(const DomainDef *live, pid_t pid)
 {
     qemuCgroupStart(live->name, pid);
+    qemuBandwidthPlaceEarly(live, pid);
 }
 
 int
 qemuTuneStart(Qmp *mon, pid_t pid, const DomainDef *live)
 {
+    /* the threads move before they are pinned: a cpuset mounted with
+     * the cpu controller resets the affinity of a thread it takes */
     if (qemuTunablesApply(live, pid) < 0 ||
+        (qemuBandwidthThreadsWanted(live) &&
+         qemuBandwidthPlace(mon, live->name, pid, live) < 0) ||
         qemuThreadsApplyPins(mon, pid, live) < 0 ||
         qemuPerfStart(live, pid) < 0)
         return -1;
     return 0;
+}
+
+void
+qemuTuneReconnect(Qmp *mon, pid_t pid, const DomainDef *live)
+{
+    qemuBandwidthRefresh(mon, live->name, pid, live);
 }
 
 void

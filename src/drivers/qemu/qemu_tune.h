@@ -42,8 +42,23 @@ int qemuCgroupWrite(const QemuCgroup *cg, const char *file,
                     const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The child group LEAF of CG (a per-thread group: "vcpu0", "emulator",
+ * "iothread1"; free with qemuCgroupFree). Without CREATE: NULL and no
+ * error when it does not exist. With CREATE: made when missing (v2: as a
+ * threaded group), NULL with an error when that fails. */
+QemuCgroup *qemuCgroupChild(const QemuCgroup *cg, const char *leaf,
+                            bool create);
+/* Move thread TID of process PID into CG unless it is there already (a
+ * thread that ended meanwhile is no error). ALL (TID == PID): on v1 the
+ * whole process, on v2 its main thread. 0 or -1 with
+ * VIR_ERR_SYSTEM_ERROR. */
+int qemuCgroupAddThread(const QemuCgroup *cg, pid_t pid, pid_t tid,
+                        bool all);
+
 /* ---- qemu_threads.c ---- */
 
+/* Id N of an IOThread object named "iothreadN"; 0 for other names. */
+unsigned int qemuThreadsIothreadId(const char *name);
 /* Host CPUs (configured). */
 int qemuThreadsHostCpus(void);
 /* Parse cpuset string SET ("0-2,^1,5"; NULL: all host CPUs) into CPUMAP of
@@ -76,9 +91,12 @@ int qemuTuneAffect(QemuDom *d, unsigned int flags, bool get,
 /* Save what changed: the persistent CONFIG (when not NULL) and the live
  * status (when LIVE). Lock held. 0 or -1. */
 int qemuTuneSave(QemuDom *d, DomainDef *config, bool live);
-/* Queue a tunable event about D with one string / ULL / LL parameter. */
+/* Queue a tunable event about D with one string parameter. */
 void qemuTuneEventString(QemuDom *d, const char *name, const char *value);
-void qemuTuneEventULL(QemuDom *d, const char *name, unsigned long long v);
+/* Queue one tunable event about D carrying PARAMS (N, ULLONG or LLONG),
+ * each named PREFIX + its field ("cputune." "vcpu_quota"). */
+void qemuTuneEventParams(QemuDom *d, const char *prefix,
+                         const virTypedParameter *params, int n);
 /* Run FN(MON, OPAQUE) on D's monitor with the lock released (lock held on
  * entry and exit; D active). 0 or -1. */
 int qemuTuneMonitor(QemuDom *d, int (*fn)(Qmp *mon, void *opaque),
@@ -94,6 +112,59 @@ int qemuTunablesApply(const DomainDef *def, pid_t pid);
 int qemuTunablesValidate(const DomainDef *def);
 /* Fill the scheduler, memory and NUMA slots of the vtable. */
 void qemuTunablesFill(Driver *drv);
+
+/* ---- qemu_bandwidth.c ---- */
+
+/* The groups a CFS period/quota pair applies to, in the order the
+ * scheduler parameters list them. */
+typedef enum {
+    QEMU_BW_VCPU = 0, QEMU_BW_EMULATOR, QEMU_BW_GLOBAL, QEMU_BW_IOTHREAD,
+    QEMU_BW_LAST
+} QemuBwKind;
+
+/* The scheduler parameter of K's period (or QUOTA): "vcpu_period", ... */
+const char *qemuBandwidthField(QemuBwKind k, bool quota);
+/* Where CT keeps K's period and quota (0: not set; quota <0: none). */
+unsigned long long *qemuBandwidthPeriod(CpuTune *ct, QemuBwKind k);
+long long *qemuBandwidthQuota(CpuTune *ct, QemuBwKind k);
+void qemuBandwidthDef(const CpuTune *ct, QemuBwKind k,
+                      unsigned long long *period, long long *quota);
+/* True when DEF sets a vcpu, emulator or iothread period or quota. */
+bool qemuBandwidthThreadsWanted(const DomainDef *def);
+/* Period and quota (-1: none) of cpu cgroup CG from the kernel. 0 or -1. */
+int qemuBandwidthRead(const QemuCgroup *cg, unsigned long long *period,
+                      long long *quota);
+/* Write PERIOD and QUOTA (0: leave as is, <0: no limit) to CG. 0 or -1
+ * (VIR_ERR_INVALID_ARG when the kernel refuses a value). */
+int qemuBandwidthWrite(const QemuCgroup *cg, unsigned long long period,
+                       long long quota);
+/* Give each vCPU and IOThread of the QEMU on MON (domain NAME, process
+ * PID) a child group of the domain's cpu cgroup (vcpuN, iothreadN), move
+ * the other threads into "emulator", remove the groups of threads gone;
+ * a new group gets DEF's values for its kind. No lock held. 0 or -1. */
+int qemuBandwidthPlace(Qmp *mon, const char *name, pid_t pid,
+                       const DomainDef *def);
+/* At start, while QEMU initialises (before qemuBandwidthPlace): when DEF
+ * wants per-thread values, put QEMU into its emulator group, so that the
+ * threads it starts are born there and only vCPUs and IOThreads move
+ * later. Failures are logged (qemuBandwidthPlace reports them). */
+void qemuBandwidthPlaceEarly(const DomainDef *def, pid_t pid);
+/* True when the threads of domain NAME's QEMU PID have their groups. */
+bool qemuBandwidthPlaced(const char *name, pid_t pid);
+/* qemuBandwidthPlace when the threads were placed before or DEF wants
+ * per-thread values: after vCPU hotplug, IOThread changes, reconnect.
+ * A failure is logged (the change it follows stands). */
+void qemuBandwidthRefresh(Qmp *mon, const char *name, pid_t pid,
+                         const DomainDef *def);
+/* Write PERIOD/QUOTA (0: leave) to every group of kind K of the running
+ * domain (the domain group for QEMU_BW_GLOBAL). 0 or -1. */
+int qemuBandwidthSetLive(const char *name, pid_t pid, QemuBwKind k,
+                         unsigned long long period, long long quota);
+/* K's live period and quota: the kernel's, from the first group of the
+ * kind; DEF's value when there is no such group. 0 or -1. */
+int qemuBandwidthGetLive(const char *name, pid_t pid, const DomainDef *def,
+                         QemuBwKind k, unsigned long long *period,
+                         long long *quota);
 
 /* ---- qemu_blkio.c ---- */
 

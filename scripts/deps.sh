@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(
     meson ninja-build pkg-config gcc g++ binutils make
-    libxml2-dev libjson-c-dev
+    libxml2-dev libjson-c-dev libpng-dev iproute2 openssl
     libsys-virt-perl python3-libvirt valgrind
     qemu-system-x86 qemu-utils busybox-static cpio
 )

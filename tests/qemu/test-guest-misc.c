@@ -127,26 +127,76 @@ testNoAgent(virDomainPtr dom)
     TAP_INT(qtErrCode(), VIR_ERR_NO_SUPPORT, "... NO_SUPPORT");
 }
 
+/* Width and height of the PPM QEMU's screendump writes without a format
+ * (through the monitor pass-through), 0 0 when it fails. */
+static void
+ppmSize(virDomainPtr dom, unsigned int *w, unsigned int *h)
+{
+    char cmd[700], path[600], *r = NULL;
+    FILE *f;
+
+    *w = *h = 0;
+    snprintf(path, sizeof(path), "%s/shot.ppm", root);
+    snprintf(cmd, sizeof(cmd), "{\"execute\":\"screendump\",\"arguments\":"
+             "{\"filename\":\"%s\"}}", path);
+    if (virDomainQemuMonitorCommand(dom, cmd, &r, 0) < 0)
+        return;
+    free(r);
+    if ((f = fopen(path, "rb"))) {
+        if (fscanf(f, "P6 %u %u", w, h) != 2)
+            *w = *h = 0;
+        fclose(f);
+    }
+    unlink(path);
+}
+
+static unsigned int
+be32(const unsigned char *p)
+{
+    return (unsigned int)p[0] << 24 | (unsigned int)p[1] << 16 |
+        (unsigned int)p[2] << 8 | p[3];
+}
+
 static void
 testScreenshot(virDomainPtr dom)
 {
+    static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+                                          0x1a, '\n' };
     virStreamPtr st = virStreamNew(conn, 0);
-    char buf[4096];
+    unsigned char buf[4096], head[64] = { 0 }, tail[12] = { 0 };
     size_t total = 0;
-    char head[16] = "";
+    unsigned int w, h;
     char *mime = virDomainScreenshot(dom, st, 0, 0);
     int n;
 
     TAP_OK(mime != NULL, "screenshot: %s", mime ? mime : qtErrMsg());
-    TAP_STR(mime ? mime : "", "image/x-portable-pixmap", "PPM mime type");
-    while (mime && (n = virStreamRecv(st, buf, sizeof(buf))) > 0) {
-        if (total == 0)
-            memcpy(head, buf, n < 15 ? n : 15);
+    TAP_STR(mime ? mime : "", "image/png", "PNG mime type, as libvirt 9.0 "
+            "with QEMU 7.2");
+    while (mime && (n = virStreamRecv(st, (char *)buf, sizeof(buf))) > 0) {
+        if (total < sizeof(head))
+            memcpy(head + total, buf, (size_t)n < sizeof(head) - total ?
+                   (size_t)n : sizeof(head) - total);
+        /* keep the last 12 bytes: the IEND chunk */
+        if (n >= 12) {
+            memcpy(tail, buf + n - 12, 12);
+        } else {
+            memmove(tail, tail + n, 12 - (size_t)n);
+            memcpy(tail + 12 - n, buf, (size_t)n);
+        }
         total += (size_t)n;
     }
-    TAP_OK(strncmp(head, "P6\n", 3) == 0, "the stream starts with a PPM "
-           "header");
-    TAP_OK(total > 640 * 400, "%zu bytes of image", total);
+    TAP_OK(memcmp(head, sig, 8) == 0, "the stream starts with the PNG "
+           "signature");
+    TAP_OK(be32(head + 8) == 13 && memcmp(head + 12, "IHDR", 4) == 0,
+           "then an IHDR chunk");
+    TAP_OK(head[24] == 8 && head[25] == 2, "8-bit RGB (depth %u, colour "
+           "type %u)", head[24], head[25]);
+    TAP_OK(memcmp(tail + 4, "IEND", 4) == 0, "it ends with IEND (%zu "
+           "bytes)", total);
+    ppmSize(dom, &w, &h);
+    TAP_OK(w >= 640 && h >= 400, "QEMU's own PPM screendump is %ux%u", w, h);
+    TAP_OK(be32(head + 16) == w && be32(head + 20) == h,
+           "the PNG's IHDR says %ux%u too", be32(head + 16), be32(head + 20));
     if (mime)
         virStreamFinish(st);
     virStreamFree(st);

@@ -2,6 +2,7 @@
  * domtime, domfsfreeze, domfsthaw, domfstrim, domfsinfo, domifaddr,
  * set-user-password, domhostname */
 #include "vireo.h"
+#include "image.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,13 +139,11 @@ guestStreamSink(virStreamPtr st, const char *data, size_t nbytes,
     return (int)total;
 }
 
-/* virsh's default file name: DOMAIN-DATE.EXT, EXT from the MIME type. */
+/* virsh's default file name: DOMAIN-DATE.EXT, EXT from the format. */
 static char *
-guestScreenshotName(const Ctx *ctx, const char *mime)
+guestScreenshotName(const Ctx *ctx, ImageFormat f)
 {
-    const char *ext = strcmp(mime, "image/png") == 0 ? "png" :
-                      strcmp(mime, "image/x-portable-pixmap") == 0 ? "ppm" :
-                      "img";
+    const char *ext = f == IMAGE_PNG ? "png" : f == IMAGE_PPM ? "ppm" : "img";
     time_t now = time(NULL);
     struct tm tm;
     char date[64];
@@ -194,25 +193,115 @@ guestScreenshotSave(virStreamPtr st, const char *path)
     return -1;
 }
 
+/* Rewrite the image in PATH from format FROM to format TO; -1 after
+ * printing the error (the file is removed). */
+static int
+guestScreenshotConvert(const char *path, ImageFormat from, ImageFormat to)
+{
+    unsigned char *in = NULL, *out = NULL;
+    size_t inLen = 0, outLen = 0;
+    const char *why = NULL;
+    FILE *f = NULL;
+    int ret = -1;
+
+    if (!(f = fopen(path, "rb"))) {
+        errorsPrintf("cannot read '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    for (;;) {
+        size_t n;
+
+        in = realloc(in, inLen + 65536);
+        if (!in)
+            abort();
+        if ((n = fread(in + inLen, 1, 65536, f)) == 0)
+            break;
+        inLen += n;
+    }
+    fclose(f);
+    f = NULL;
+    if ((from == IMAGE_PPM ? imagePpmToPng(in, inLen, &out, &outLen, &why)
+                           : imagePngToPpm(in, inLen, &out, &outLen, &why)) < 0) {
+        errorsPrintf("cannot convert the screenshot from %s to %s: %s",
+                     imageFormatMime(from), imageFormatMime(to), why);
+        goto cleanup;
+    }
+    if (!(f = fopen(path, "wb")) || fwrite(out, 1, outLen, f) != outLen ||
+        fclose(f) != 0) {
+        f = NULL;
+        errorsPrintf("cannot write '%s': %s", path, strerror(errno));
+        goto cleanup;
+    }
+    f = NULL;
+    ret = 0;
+ cleanup:
+    if (f)
+        fclose(f);
+    if (ret < 0)
+        unlink(path);
+    free(in);
+    free(out);
+    return ret;
+}
+
+/* The format --format names into *F (IMAGE_OTHER: none given); -1 after
+ * a usage error when it is neither png nor ppm. */
+static int
+guestScreenshotFormat(const Ctx *ctx, ImageFormat *f)
+{
+    const char *name = cmdtabString(ctx, "format");
+
+    *f = IMAGE_OTHER;
+    if (!name)
+        return 0;
+    if (strcasecmp(name, "png") == 0)
+        *f = IMAGE_PNG;
+    else if (strcasecmp(name, "ppm") == 0)
+        *f = IMAGE_PPM;
+    else
+        return errorsUsage(ctx->cmd, "unknown image format '%s' (png or "
+                           "ppm)", name);
+    return 0;
+}
+
 static int
 guestScreenshot(Ctx *ctx)
 {
     const char *file = cmdtabString(ctx, "file");
-    virStreamPtr st;
+    virStreamPtr st = NULL;
     char *mime = NULL, *path = NULL;
+    ImageFormat got, want;
     int screen = 0, ret = EXIT_FAIL;
 
     cmdtabInt(ctx, "screen", &screen);
+    if (guestScreenshotFormat(ctx, &want) < 0)
+        return EXIT_USAGE;
+    if (want == IMAGE_OTHER && file)
+        want = imageFormatOfName(file);
     if (!(st = virStreamNew(ctx->conn, 0)))
         return argsFail();
     if (!(mime = virDomainScreenshot(ctx->dom, st, (unsigned int)screen, 0))) {
         errorsReport();
         goto cleanup;
     }
-    if (!file)
-        file = path = guestScreenshotName(ctx, mime);
-    if (guestScreenshotSave(st, file) < 0)
+    got = imageFormatOfMime(mime);
+    if (want == IMAGE_OTHER)
+        want = got;
+    if (want != got && got == IMAGE_OTHER) {
+        virStreamAbort(st);
+        errorsPrintf("cannot convert a screenshot of type %s to %s", mime,
+                     imageFormatMime(want));
         goto cleanup;
+    }
+    if (!file)
+        file = path = guestScreenshotName(ctx, want);
+    if (guestScreenshotSave(st, file) < 0 ||
+        (want != got && guestScreenshotConvert(file, got, want) < 0))
+        goto cleanup;
+    if (want != got) {
+        free(mime);
+        mime = strdup(imageFormatMime(want));
+    }
     if (ctx->json) {
         json_object *obj = json_object_new_object();
 
@@ -592,6 +681,9 @@ static const CmdOpt optsScreenshot[] = {
     { "file", OPT_STRING, OPT_POSITIONAL, "FILE",
       "where to write the image (default: DOMAIN-DATE.EXT here)" },
     { "screen", OPT_INT, 0, "N", "the screen to capture (default 0)" },
+    { "format", OPT_STRING, 0, "FMT",
+      "png or ppm (default: from FILE's extension, else as the driver "
+      "sends it), converting when needed" },
     { NULL },
 };
 

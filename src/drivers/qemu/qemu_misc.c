@@ -162,15 +162,25 @@ miscTempFile(QemuDom *d, const char *what)
 typedef struct {
     const char *path;
     const char *device;
+    const char *format;         /* screendump's; NULL: PPM */
     unsigned long long start, size;
     bool physical;
 } MiscDump;
 
+/* PNG, as libvirt asks of a QEMU whose screendump has 'format' (7.1 and
+ * later); PPM from one that refuses it (older, or built without libpng). */
 static int
 miscScreendump(Qmp *mon, void *opaque)
 {
     MiscDump *m = opaque;
 
+    m->format = "png";
+    if (qmpScreendump(mon, m->path, m->device, m->format) == 0)
+        return 0;
+    logDebug("qemu", "screendump as PNG failed (%s), asking for PPM",
+             errorLast()->message ? errorLast()->message : "");
+    errorReset();
+    m->format = NULL;
     return qmpScreendump(mon, m->path, m->device, NULL);
 }
 
@@ -178,7 +188,7 @@ static char *
 qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
                      unsigned int flags)
 {
-    MiscDump m = { NULL, NULL, 0, 0, false };
+    MiscDump m = { NULL, NULL, NULL, 0, 0, false };
     char *path = NULL, *mime = NULL;
     QemuDom *d;
 
@@ -205,7 +215,7 @@ qemuDomainScreenshot(virDomainPtr dom, virStreamPtr st, unsigned int screen,
     if (qemuGuestMonitor(d, miscScreendump, &m) < 0 ||
         fdStreamOpenFile(st, path, O_RDONLY) < 0)
         goto cleanup;
-    mime = allocStrdup("image/x-portable-pixmap");
+    mime = allocStrdup(m.format ? "image/png" : "image/x-portable-pixmap");
  cleanup:
     if (path)
         unlink(path);
@@ -259,7 +269,7 @@ static int
 qemuDomainMemoryPeek(virDomainPtr dom, unsigned long long start,
                      size_t size, void *buffer, unsigned int flags)
 {
-    MiscDump m = { NULL, NULL, start, size, false };
+    MiscDump m = { NULL, NULL, NULL, start, size, false };
     unsigned int kind = flags & (VIR_MEMORY_VIRTUAL | VIR_MEMORY_PHYSICAL);
     char *path = NULL;
     QemuDom *d;

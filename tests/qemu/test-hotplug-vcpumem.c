@@ -118,10 +118,10 @@ testVcpus(virDomainPtr dom, QtConsole *con)
     TAP_INT(virDomainSetVcpu(dom, "1-x", 1, VIR_DOMAIN_AFFECT_LIVE), -1,
             "a malformed vCPU list");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... invalid: %s", qtErrMsg());
-    TAP_INT(virDomainSetVcpu(dom, "1", 1, VIR_DOMAIN_AFFECT_CONFIG), -1,
-            "enable a vCPU persistently");
-    TAP_INT(qtErrCode(), VIR_ERR_OPERATION_UNSUPPORTED, "... unsupported: "
-            "%s", qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "2", 1, VIR_DOMAIN_AFFECT_CONFIG), 0,
+            "enable vCPU 2 persistently: %s", qtErrMsg());
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), 2,
+            "the persistent count becomes 2 (vCPUs 0 and 2)");
 
     TAP_INT(virDomainSetVcpusFlags(dom, 4, VIR_DOMAIN_AFFECT_LIVE), -1,
             "4 vCPUs, above the maximum");

@@ -2,7 +2,8 @@
  * vcpuN/emulator/iothreadN cpu cgroups, each thread in its group's tasks,
  * period and quota read back from the kernel's files and the API, config
  * values applied at the next start, range errors, IOThread add/delete,
- * reconnect, removal at stop */
+ * reconnect, removal at stop; and virDomainSetVcpu on the persistent
+ * definition, honoured by the next start */
 #include "qemu-test.h"
 
 #define NAME "bw-a"
@@ -124,13 +125,13 @@ getSched(virDomainPtr dom, unsigned int flags, const char *field)
 }
 
 static char *
-guestXML(const char *cputune)
+guestXML(const char *name, const char *cputune)
 {
     char *xml = NULL;
 
     if (asprintf(&xml,
                  "<domain type='qemu'>\n"
-                 "  <name>" NAME "</name>\n"
+                 "  <name>%s</name>\n"
                  "  <memory unit='MiB'>256</memory>\n"
                  "  <vcpu>2</vcpu>\n"
                  "  <iothreads>1</iothreads>\n"
@@ -145,7 +146,7 @@ guestXML(const char *cputune)
                  "  <devices>\n"
                  "    <serial type='pty'><target port='0'/></serial>\n"
                  "  </devices>\n"
-                 "</domain>\n", cputune, qtGuest, qtGuest) < 0)
+                 "</domain>\n", name, cputune, qtGuest, qtGuest) < 0)
         abort();
     return xml;
 }
@@ -414,6 +415,123 @@ testRestart(virDomainPtr dom)
     TAP_OK(inTasks("emulator", qpid), "the main thread placed at start");
 }
 
+/* virDomainSetVcpu on the persistent definition, then a start. */
+static void
+testSetVcpu(virDomainPtr dom)
+{
+    char *xml;
+
+    TAP_INT(virDomainSetVcpu(dom, "1", 0, VIR_DOMAIN_AFFECT_LIVE), -1,
+            "live vCPU unplug under TCG is refused");
+    TAP_INT(qtErrCode(), VIR_ERR_OPERATION_UNSUPPORTED,
+            "... OPERATION_UNSUPPORTED: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "1", 0, VIR_DOMAIN_AFFECT_CONFIG), 0,
+            "disable vCPU 1 in the config: %s", qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "0", 0, VIR_DOMAIN_AFFECT_CONFIG), -1,
+            "vCPU 0 cannot be disabled");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... INVALID_ARG: %s",
+            qtErrMsg());
+    TAP_INT(virDomainSetVcpu(dom, "5", 1, VIR_DOMAIN_AFFECT_CONFIG), -1,
+            "vCPU 5 does not exist");
+    TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... INVALID_ARG: %s",
+            qtErrMsg());
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    TAP_OK(xml && strstr(xml, " current='1'>2</vcpu>") &&
+           strstr(xml, "<vcpu id='0' enabled='yes' hotpluggable='no'/>") &&
+           strstr(xml, "<vcpu id='1' enabled='no' hotpluggable='yes'/>"),
+           "the persistent XML has <vcpus> and current='1'");
+    if (xml && !strstr(xml, "<vcpu id='1' enabled='no'"))
+        fprintf(stderr, "%s\n", xml);
+    free(xml);
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG), 1,
+            "the config counts 1 vCPU");
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 2,
+            "the running guest still has 2");
+    TAP_INT(virDomainDestroy(dom), 0, "destroy");
+    if (!start(dom, "with vCPU 1 disabled"))
+        return;
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 1,
+            "the guest runs 1 vCPU");
+    TAP_OK(qtThreadByComm(qpid, "CPU 0/TCG") > 0 &&
+           qtThreadByComm(qpid, "CPU 1/TCG") == 0,
+           "QEMU runs vCPU 0's thread only");
+    TAP_OK(!groupExists("vcpu1"), "no vcpu1 group");
+
+    /* enable it live (a hotplug): it joins its group with the quota */
+    TAP_INT(virDomainSetVcpu(dom, "1", 1, VIR_DOMAIN_AFFECT_LIVE), 0,
+            "enable vCPU 1 live: %s", qtErrMsg());
+    TAP_OK(inTasks("vcpu1", qtThreadByComm(qpid, "CPU 1/TCG")),
+           "the new vCPU's thread is in vcpu1/tasks");
+    TAP_STR(cgRead("vcpu1", "cpu.cfs_quota_us"), "40000",
+            "... with the vcpu quota");
+
+    TAP_INT(virDomainSetVcpu(dom, "1", 1, VIR_DOMAIN_AFFECT_CONFIG), 0,
+            "enable vCPU 1 in the config: %s", qtErrMsg());
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    TAP_OK(xml && strstr(xml, "<vcpu id='1' enabled='yes' "
+                         "hotpluggable='yes'/>"),
+           "the persistent XML enables vCPU 1 (hotpluggable)");
+    free(xml);
+    TAP_INT(virDomainDestroy(dom), 0, "destroy");
+    if (!start(dom, "with vCPU 1 enabled again"))
+        return;
+    TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 2,
+            "the guest runs 2 vCPUs");
+    TAP_OK(inTasks("vcpu1", qtThreadByComm(qpid, "CPU 1/TCG")),
+           "vCPU 1 (plugged at start) runs, placed in vcpu1/tasks");
+    xml = virDomainGetXMLDesc(dom, 0);
+    TAP_OK(xml && strstr(xml, "<vcpu id='1' enabled='yes' "
+                         "hotpluggable='yes'/>") && !strstr(xml, "current="),
+           "the live XML agrees");
+    free(xml);
+
+    /* a count change keeps <vcpus> in line */
+    TAP_INT(virDomainSetVcpusFlags(dom, 1, VIR_DOMAIN_AFFECT_CONFIG), 0,
+            "set the config's count to 1: %s", qtErrMsg());
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    TAP_OK(xml && strstr(xml, "<vcpu id='1' enabled='no' "
+                         "hotpluggable='yes'/>"), "... vCPU 1 disabled");
+    free(xml);
+    TAP_INT(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_AFFECT_CONFIG), 0,
+            "and back to 2: %s", qtErrMsg());
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    TAP_OK(xml && strstr(xml, "<vcpu id='1' enabled='yes' "
+                         "hotpluggable='yes'/>"), "... vCPU 1 enabled");
+    free(xml);
+}
+
+/* A <vcpus> QEMU cannot boot is refused when defined. */
+static void
+testBadVcpus(void)
+{
+    static const char *const bad[] = {
+        "<vcpus><vcpu id='0' enabled='no' hotpluggable='yes'/>"
+        "<vcpu id='1' enabled='yes' hotpluggable='no'/></vcpus>\n",
+        "<vcpus><vcpu id='0' enabled='yes' hotpluggable='no'/>"
+        "<vcpu id='1' enabled='no' hotpluggable='no'/></vcpus>\n",
+        "<vcpus><vcpu id='0' enabled='yes'/><vcpu id='7' enabled='yes'/>"
+        "</vcpus>\n",
+    };
+    static const int codes[] = {
+        VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_CONFIG_UNSUPPORTED,
+        VIR_ERR_XML_ERROR,
+    };
+
+    for (size_t i = 0; i < 3; i++) {
+        char *xml = guestXML("bw-bad", bad[i]);
+        virDomainPtr dom;
+
+        dom = virDomainDefineXML(conn, xml);
+        TAP_OK(dom == NULL, "bad <vcpus> %zu is refused", i);
+        TAP_INT(qtErrCode(), codes[i], "... %s", qtErrMsg());
+        if (dom) {
+            virDomainUndefine(dom);
+            virDomainFree(dom);
+        }
+        free(xml);
+    }
+}
+
 int
 main(void)
 {
@@ -440,7 +558,8 @@ main(void)
     virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_TUNABLE,
                                      VIR_DOMAIN_EVENT_CALLBACK(onTunable),
                                      NULL, NULL);
-    xml = guestXML("");
+    testBadVcpus();
+    xml = guestXML(NAME, "");
     dom = virDomainDefineXML(conn, xml);
     free(xml);
     TAP_OK(dom != NULL, "define a 2-vCPU guest: %s", qtErrMsg());
@@ -452,6 +571,7 @@ main(void)
         dom = testReconnect(dom);
         if (dom) {
             testRestart(dom);
+            testSetVcpu(dom);
         }
     }
     if (dom) {

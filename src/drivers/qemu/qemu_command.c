@@ -330,9 +330,12 @@ cmdCpu(Cmd *c)
     DomainDef *def = c->def;
     const CpuDef *cpu = &def->cpu;
     Buf b = { 0 };
+    unsigned int boot;
     char *s;
 
-    bufPrintf(&b, "%u,maxcpus=%u", def->curVcpus, def->vcpus);
+    if (qemuMemoryBootVcpus(def, &boot) < 0)
+        return -1;
+    bufPrintf(&b, "%u,maxcpus=%u", boot, def->vcpus);
     if (cpu->present) {
         XNode *topo = NULL;
 
@@ -484,8 +487,10 @@ cmdRefuseUnmapped(Cmd *c)
 {
     const DomainDef *def = c->def;
 
+    /* <iothreadids> maps with the IOThreads, <vcpus> in cmdCpu */
     for (size_t i = 0; i < def->ncarried; i++)
-        if (strcmp(def->carried[i]->name, "iothreadids") != 0)
+        if (strcmp(def->carried[i]->name, "iothreadids") != 0 &&
+            strcmp(def->carried[i]->name, "vcpus") != 0)
             return qemuUnsupported("element <%s>", def->carried[i]->name);
     if (def->nunknown)
         return qemuUnsupported("element <%s>", def->unknown[0]->name);

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "log.h"
+#include "xtree.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,30 +153,6 @@ memUnplugCheck(const QemuDom *d)
     return -1;
 }
 
-static int
-memVcpusLive(QemuDom *d, unsigned int nvcpus)
-{
-    char *name = allocStrdup(d->def->name);
-    Qmp *mon;
-    int present = -1, rc;
-
-    if ((nvcpus < d->def->curVcpus && memUnplugCheck(d) < 0) ||
-        !(mon = qemuHotplugMonBegin(d))) {
-        free(name);
-        return -1;
-    }
-    rc = memCpusSet(mon, name, nvcpus, &present);
-    qemuBandwidthRefresh(mon, name, d->pid, d->def);
-    qemuHotplugMonEnd(d);
-    free(name);
-    if (present >= 0 && qemuDomIsActive(d) &&
-        d->def->curVcpus != (unsigned int)present) {
-        d->def->curVcpus = (unsigned int)present;
-        qemuHotplugStatusSave(d);
-    }
-    return rc;
-}
-
 /* ---- vCPUs: the guest agent's view ---- */
 
 /* guest-get-vcpus: *ONLINE gets the count online; *LIST (may be NULL)
@@ -301,6 +278,399 @@ memGuestVcpusSet(QemuDom *d, unsigned int nvcpus)
     return rc;
 }
 
+/* ---- vCPUs: the per-vCPU <vcpus> of a definition ---- */
+
+/*
+ * <vcpus><vcpu id='N' enabled='yes|no' hotpluggable='yes|no' order='M'/>
+ * is kept in the definition as written (a carried element); these read
+ * and rewrite it. QEMU boots vCPUs 0..K-1 (-smp K): the vCPUs that are
+ * not hotpluggable must be those, enabled; every other enabled vCPU is
+ * plugged as a device before the guest runs, in 'order'.
+ */
+
+typedef struct {
+    bool enabled;
+    bool hotpluggable;
+    unsigned int order;         /* 0: none */
+} MemVcpu;
+
+/* The index of DEF's carried <vcpus> in def->carried, -1 when none. */
+static int
+memVcpusNode(const DomainDef *def)
+{
+    for (size_t i = 0; i < def->ncarried; i++) {
+        if (strcmp(def->carried[i]->name, "vcpus") == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static int
+memYesNo(const char *v, bool *out)
+{
+    if (v && strcmp(v, "yes") == 0)
+        *out = true;
+    else if (v && strcmp(v, "no") == 0)
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+/* Parse one <vcpu> of DEF's <vcpus> into V (def->vcpus entries). */
+static int
+memVcpuParse(const DomainDef *def, XNode *kid, MemVcpu *v, bool *seen)
+{
+    const char *id = xtreeAttr(kid, "id"), *order = xtreeAttr(kid, "order");
+    const char *hot = xtreeAttr(kid, "hotpluggable");
+    char *end = NULL;
+    unsigned long n = id ? strtoul(id, &end, 10) : 0;
+    MemVcpu *e;
+
+    if (!id || !*id || *end || n >= def->vcpus || seen[n]) {
+        reportError(VIR_ERR_XML_ERROR, "<vcpus> of domain '%s': vcpu id "
+                    "'%s' is missing, repeated or not below the maximum %u",
+                    def->name, id ? id : "", def->vcpus);
+        return -1;
+    }
+    e = &v[n];
+    seen[n] = true;
+    if (memYesNo(xtreeAttr(kid, "enabled"), &e->enabled) < 0 ||
+        (hot && memYesNo(hot, &e->hotpluggable) < 0)) {
+        reportError(VIR_ERR_XML_ERROR, "<vcpus> of domain '%s': vcpu %lu "
+                    "needs enabled='yes|no' (and hotpluggable='yes|no')",
+                    def->name, n);
+        return -1;
+    }
+    if (!hot)
+        e->hotpluggable = !e->enabled;
+    if (order) {
+        e->order = (unsigned int)strtoul(order, &end, 10);
+        if (*end || !*order) {
+            reportError(VIR_ERR_XML_ERROR, "<vcpus> of domain '%s': bad "
+                        "order '%s' of vcpu %lu", def->name, order, n);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The layout rules: vCPU 0 enabled and booted, the booted vCPUs first,
+ * disabled vCPUs hotpluggable. */
+static int
+memVcpusCheckLayout(const DomainDef *def, const MemVcpu *v)
+{
+    bool booted = true;
+
+    if (!v[0].enabled || v[0].hotpluggable) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "vCPU 0 of domain '%s' must "
+                    "be enabled and not hotpluggable", def->name);
+        return -1;
+    }
+    for (unsigned int i = 0; i < def->vcpus; i++) {
+        if (!v[i].enabled && !v[i].hotpluggable) {
+            reportError(VIR_ERR_CONFIG_UNSUPPORTED, "disabled vCPU %u of "
+                        "domain '%s' must be hotpluggable", i, def->name);
+            return -1;
+        }
+        if (!v[i].hotpluggable && !booted) {
+            reportError(VIR_ERR_CONFIG_UNSUPPORTED, "vCPU %u of domain '%s' "
+                        "is not hotpluggable but follows a hotpluggable "
+                        "one: QEMU boots vCPUs 0 to N-1", i, def->name);
+            return -1;
+        }
+        booted = !v[i].hotpluggable;
+    }
+    return 0;
+}
+
+/* DEF's vCPUs, def->vcpus entries (caller frees): its <vcpus>, or the
+ * first curVcpus enabled and booted. NULL with an error. */
+static MemVcpu *
+memVcpusRead(const DomainDef *def)
+{
+    MemVcpu *v = allocZero(((size_t)def->vcpus + 1) * sizeof(*v));
+    bool *seen = allocZero((size_t)def->vcpus + 1);
+    int at = memVcpusNode(def);
+
+    for (unsigned int i = 0; i < def->vcpus; i++) {
+        v[i].enabled = at < 0 && i < def->curVcpus;
+        v[i].hotpluggable = !v[i].enabled;
+    }
+    for (size_t i = 0; at >= 0 && i < def->carried[at]->nkids; i++) {
+        XNode *kid = def->carried[at]->kids[i];
+
+        if (strcmp(kid->name, "vcpu") == 0 &&
+            memVcpuParse(def, kid, v, seen) < 0)
+            goto error;
+    }
+    if (memVcpusCheckLayout(def, v) < 0)
+        goto error;
+    free(seen);
+    return v;
+ error:
+    free(seen);
+    free(v);
+    return NULL;
+}
+
+/* Replace DEF's <vcpus> by V; the current count follows. */
+static void
+memVcpusWrite(DomainDef *def, const MemVcpu *v)
+{
+    XNode *node = xtreeNew("vcpus");
+    int at = memVcpusNode(def);
+    unsigned int enabled = 0;
+
+    for (unsigned int i = 0; i < def->vcpus; i++) {
+        XNode *kid = xtreeNew("vcpu");
+        char num[16];
+
+        snprintf(num, sizeof(num), "%u", i);
+        xtreeSetAttr(kid, "id", num);
+        xtreeSetAttr(kid, "enabled", v[i].enabled ? "yes" : "no");
+        xtreeSetAttr(kid, "hotpluggable", v[i].hotpluggable ? "yes" : "no");
+        if (v[i].order) {
+            snprintf(num, sizeof(num), "%u", v[i].order);
+            xtreeSetAttr(kid, "order", num);
+        }
+        xtreeAppend(node, kid);
+        enabled += v[i].enabled;
+    }
+    if (at >= 0) {
+        xtreeFree(def->carried[at]);
+        def->carried[at] = node;
+    } else {
+        allocResize(&def->carried, def->ncarried, def->ncarried + 1,
+                    sizeof(*def->carried));
+        def->carried[def->ncarried++] = node;
+    }
+    def->curVcpus = enabled;
+}
+
+/* Keep the booted vCPUs first: a vCPU that is not hotpluggable after a
+ * hotpluggable one becomes hotpluggable (it is plugged at start). */
+static void
+memVcpusNormalize(MemVcpu *v, unsigned int n)
+{
+    bool booted = true;
+
+    for (unsigned int i = 0; i < n; i++) {
+        if (!booted)
+            v[i].hotpluggable = true;
+        booted = !v[i].hotpluggable;
+    }
+}
+
+int
+qemuMemoryBootVcpus(DomainDef *def, unsigned int *boot)
+{
+    MemVcpu *v;
+    unsigned int enabled = 0;
+
+    *boot = def->curVcpus;
+    if (memVcpusNode(def) < 0)
+        return 0;
+    if (!(v = memVcpusRead(def)))
+        return -1;
+    *boot = 0;
+    for (unsigned int i = 0; i < def->vcpus; i++) {
+        if (!v[i].hotpluggable && *boot == i)
+            (*boot)++;
+        enabled += v[i].enabled;
+    }
+    def->curVcpus = enabled;
+    free(v);
+    return 0;
+}
+
+int
+qemuMemoryStartVcpus(Qmp *mon, const DomainDef *live)
+{
+    QmpHotpluggableCpu *cpus = NULL;
+    unsigned int *todo = NULL, ntodo = 0;
+    MemVcpu *v;
+    int n = -1, ret = -1;
+
+    if (memVcpusNode(live) < 0 || !(v = memVcpusRead(live)))
+        return memVcpusNode(live) < 0 ? 0 : -1;
+    todo = allocZero(((size_t)live->vcpus + 1) * sizeof(*todo));
+    for (unsigned int i = 0; i < live->vcpus; i++) {
+        if (v[i].enabled && v[i].hotpluggable)
+            todo[ntodo++] = i;
+    }
+    /* plugged in 'order' (those without one last), else by id */
+    for (unsigned int i = 1; i < ntodo; i++) {
+        for (unsigned int j = i; j > 0; j--) {
+            unsigned int a = v[todo[j - 1]].order, b = v[todo[j]].order;
+            unsigned int t;
+
+            if ((a ? a : ~0u) <= (b ? b : ~0u))
+                break;
+            t = todo[j];
+            todo[j] = todo[j - 1];
+            todo[j - 1] = t;
+        }
+    }
+    if (ntodo && (n = qmpQueryHotpluggableCpus(mon, &cpus)) < 0)
+        goto cleanup;
+    for (unsigned int i = 0; i < ntodo; i++) {
+        QmpHotpluggableCpu *slot = memCpuSlot(cpus, n, (int)todo[i]);
+
+        if (slot && !slot->qomPath && memCpuPlug(mon, slot, todo[i]) < 0)
+            goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    if (n > 0)
+        qmpHotpluggableCpuListFree(cpus, n);
+    free(todo);
+    free(v);
+    return ret;
+}
+
+/* The persistent side of virDomainSetVcpu on copy CFG. */
+static int
+memVcpuConfig(QemuDom *d, DomainDef *cfg, const bool *set, bool state)
+{
+    MemVcpu *v = memVcpusRead(cfg);
+
+    if (!v)
+        return -1;
+    for (int i = 0; i < QEMU_MAX_VCPUS; i++) {
+        if (!set[i])
+            continue;
+        if ((unsigned int)i >= cfg->vcpus) {
+            reportError(VIR_ERR_INVALID_ARG, "domain '%s' has no vCPU %d "
+                        "(maximum %u)", d->def->name, i, cfg->vcpus);
+            goto error;
+        }
+        if (i == 0 && !state) {
+            reportError(VIR_ERR_INVALID_ARG, "vCPU 0 of domain '%s' cannot "
+                        "be disabled", d->def->name);
+            goto error;
+        }
+    }
+    for (unsigned int i = 1; i < cfg->vcpus; i++) {
+        v[i].order = 0;         /* an old plug order means nothing now */
+        if (set[i]) {
+            v[i].enabled = state;
+            v[i].hotpluggable = true;
+        }
+    }
+    v[0].order = 0;
+    memVcpusNormalize(v, cfg->vcpus);
+    memVcpusWrite(cfg, v);
+    free(v);
+    return 0;
+ error:
+    free(v);
+    return -1;
+}
+
+/* After a vCPU count change of CFG (from OLD, its definition before):
+ * keep its <vcpus>, if any, in line. */
+static int
+memVcpusRecount(const DomainDef *old, DomainDef *cfg)
+{
+    MemVcpu *v, *nv;
+    unsigned int enabled = 0;
+
+    if (memVcpusNode(old) < 0)
+        return 0;
+    if (!(v = memVcpusRead(old)))
+        return -1;
+    nv = allocZero(((size_t)cfg->vcpus + 1) * sizeof(*nv));
+    for (unsigned int i = 0; i < cfg->vcpus; i++) {
+        nv[i] = i < old->vcpus ? v[i] : (MemVcpu){ false, true, 0 };
+        enabled += nv[i].enabled;
+    }
+    /* enable the lowest disabled ones, disable the highest enabled ones */
+    for (unsigned int i = 1; i < cfg->vcpus && enabled < cfg->curVcpus; i++) {
+        if (!nv[i].enabled) {
+            nv[i].enabled = nv[i].hotpluggable = true;
+            enabled++;
+        }
+    }
+    for (unsigned int i = cfg->vcpus - 1; i > 0 && enabled > cfg->curVcpus;
+         i--) {
+        if (nv[i].enabled) {
+            nv[i].enabled = false;
+            nv[i].hotpluggable = true;
+            enabled--;
+        }
+    }
+    memVcpusNormalize(nv, cfg->vcpus);
+    memVcpusWrite(cfg, nv);
+    free(v);
+    free(nv);
+    return 0;
+}
+
+/* The state of the vCPUs of the QEMU on MON into V (MAX entries):
+ * present ones enabled, hotpluggable unless present at boot. The count
+ * present, -1 when QEMU does not say; the thread's error stays as it
+ * was. */
+static int
+memCpuStates(Qmp *mon, MemVcpu *v, unsigned int max)
+{
+    virErrorPtr err = errorSave();
+    QmpHotpluggableCpu *cpus = NULL;
+    int n = qmpQueryHotpluggableCpus(mon, &cpus);
+    int present = n < 0 ? -1 : memCpusPresent(cpus, n);
+
+    for (unsigned int i = 0; n > 0 && i < max; i++) {
+        QmpHotpluggableCpu *slot = memCpuSlot(cpus, n, (int)i);
+
+        v[i].enabled = slot && slot->qomPath;
+        v[i].hotpluggable = !v[i].enabled ||
+            strncmp(slot->qomPath, "/machine/peripheral/", 20) == 0;
+        v[i].order = 0;
+    }
+    qmpHotpluggableCpuListFree(cpus, n);
+    errorReset();
+    errorRestore(&err);
+    return present;
+}
+
+/* After a live vCPU change of D (lock held): the count, the live <vcpus>
+ * if it has one (from V, PRESENT of QEMU's answer), the status file. */
+static void
+memVcpusLiveDone(QemuDom *d, const MemVcpu *v, int present)
+{
+    if (present <= 0 || !qemuDomIsActive(d))
+        return;
+    if (memVcpusNode(d->def) >= 0)
+        memVcpusWrite(d->def, v);
+    d->def->curVcpus = (unsigned int)present;
+    qemuHotplugStatusSave(d);
+}
+
+static int
+memVcpusLive(QemuDom *d, unsigned int nvcpus)
+{
+    char *name = allocStrdup(d->def->name);
+    MemVcpu *v = allocZero(((size_t)d->def->vcpus + 1) * sizeof(*v));
+    unsigned int max = d->def->vcpus;
+    Qmp *mon;
+    int present = -1, rc;
+
+    if ((nvcpus < d->def->curVcpus && memUnplugCheck(d) < 0) ||
+        !(mon = qemuHotplugMonBegin(d))) {
+        free(name);
+        free(v);
+        return -1;
+    }
+    rc = memCpusSet(mon, name, nvcpus, &present);
+    present = memCpuStates(mon, v, max);
+    qemuBandwidthRefresh(mon, name, d->pid, d->def);
+    qemuHotplugMonEnd(d);
+    memVcpusLiveDone(d, v, present);
+    free(name);
+    free(v);
+    return rc;
+}
+
 /* ---- vCPU calls ---- */
 
 static int
@@ -369,7 +739,8 @@ qemuDomainSetVcpusFlags(virDomainPtr dom, unsigned int nvcpus,
         goto cleanup;
     }
     if (config && (!(cfg = qemuHotplugConfigCopy(d)) ||
-                   memVcpusConfig(d, cfg, nvcpus, maximum) < 0))
+                   memVcpusConfig(d, cfg, nvcpus, maximum) < 0 ||
+                   memVcpusRecount(d->newDef ? d->newDef : d->def, cfg) < 0))
         goto cleanup;
     if (live && guest && memGuestVcpusSet(d, nvcpus) < 0)
         goto cleanup;
@@ -463,22 +834,6 @@ memVcpuMapParse(const char *map, bool *set, int max)
     return 0;
 }
 
-/* The count of vCPUs present, -1 when QEMU does not say; the thread's
- * error stays as it was. */
-static int
-memCpusCount(Qmp *mon)
-{
-    virErrorPtr err = errorSave();
-    QmpHotpluggableCpu *cpus = NULL;
-    int n = qmpQueryHotpluggableCpus(mon, &cpus);
-    int present = n < 0 ? -1 : memCpusPresent(cpus, n);
-
-    qmpHotpluggableCpuListFree(cpus, n);
-    errorReset();
-    errorRestore(&err);
-    return present;
-}
-
 /* Plug (STATE) or unplug the vCPUs of SET in running D's QEMU. */
 static int
 memVcpuToggle(Qmp *mon, const char *name, const bool *set, bool state)
@@ -522,6 +877,9 @@ qemuDomainSetVcpu(virDomainPtr dom, const char *vcpumap, int state,
 {
     bool set[QEMU_MAX_VCPUS];
     char *name = NULL;
+    DomainDef *cfg = NULL;
+    MemVcpu *v = NULL;
+    unsigned int max;
     bool live, config;
     QemuDom *d;
     Qmp *mon;
@@ -533,13 +891,11 @@ qemuDomainSetVcpu(virDomainPtr dom, const char *vcpumap, int state,
         return -1;
     if (qemuHotplugAffect(d, flags, &live, &config) < 0)
         goto cleanup;
-    if (config) {
-        /* which vCPUs are enabled at boot needs per-vCPU <vcpus>, which
-         * the argv does not map */
-        reportError(VIR_ERR_OPERATION_UNSUPPORTED, "enabling individual "
-                    "vCPUs in the persistent definition of domain '%s' is "
-                    "not supported: set the vCPU count instead",
-                    d->def->name);
+    if (config && (!(cfg = qemuHotplugConfigCopy(d)) ||
+                   memVcpuConfig(d, cfg, set, state != 0) < 0))
+        goto cleanup;
+    if (!live) {
+        ret = qemuHotplugConfigCommit(d, &cfg);
         goto cleanup;
     }
     if (!state && memUnplugCheck(d) < 0)
@@ -547,17 +903,20 @@ qemuDomainSetVcpu(virDomainPtr dom, const char *vcpumap, int state,
     name = allocStrdup(d->def->name);
     if (!(mon = qemuHotplugMonBegin(d)))
         goto cleanup;
+    v = allocZero(((size_t)d->def->vcpus + 1) * sizeof(*v));
+    max = d->def->vcpus;
     rc = memVcpuToggle(mon, name, set, state != 0);
-    present = memCpusCount(mon);
+    present = memCpuStates(mon, v, max);
     qemuBandwidthRefresh(mon, name, d->pid, d->def);
     qemuHotplugMonEnd(d);
-    if (present > 0 && qemuDomIsActive(d)) {
-        d->def->curVcpus = (unsigned int)present;
-        qemuHotplugStatusSave(d);
-    }
+    memVcpusLiveDone(d, v, present);
+    if (rc == 0 && qemuHotplugConfigCommit(d, &cfg) < 0)
+        rc = -1;
     ret = rc;
  cleanup:
     free(name);
+    free(v);
+    domainDefFree(cfg);
     qemuHotplugJobEnd(d);
     return ret;
 }

@@ -340,7 +340,8 @@ qemuDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params,
                            __func__) < 0 ||
         !(d = qemuTuneBegin(dom, false, false)))
         return -1;
-    if (qemuTuneAffect(d, flags & AFFECT, true, &live, &config) < 0)
+    if (qemuTuneAffect(d, qemuTuneGetAffect(flags), true, &live,
+                       &config) < 0)
         goto cleanup;
     *params = NULL;
     *nparams = 0;

@@ -298,6 +298,15 @@ void qemuHotplugTrayMoved(QemuDom *d, json_object *data);
 /* Shrink the balloon of LIVE to its <currentMemory> through MON before
  * the guest runs (qemu_memory.c; no lock held). 0 or -1 with an error. */
 int qemuMemoryStartSetup(Qmp *mon, const DomainDef *live);
+/* The vCPUs QEMU boots for DEF (-smp N): with a <vcpus> element, the
+ * leading ones that are not hotpluggable, and def->curVcpus becomes the
+ * count of enabled ones; else def->curVcpus. 0 or -1 with an error
+ * (VIR_ERR_XML_ERROR, CONFIG_UNSUPPORTED) for a <vcpus> that does not
+ * map. */
+int qemuMemoryBootVcpus(DomainDef *def, unsigned int *boot);
+/* Plug the enabled hotpluggable vCPUs of LIVE's <vcpus> through MON
+ * before the guest runs (no lock held). 0 or -1 with an error. */
+int qemuMemoryStartVcpus(Qmp *mon, const DomainDef *live);
 
 /* ---- save family (qemu_save.c, qemu_dump.c, qemu_job.c) ---- */
 

@@ -111,9 +111,10 @@ qemuDomainGetSchedulerParametersFlags(virDomainPtr dom,
                            __func__) < 0 ||
         !(d = qemuTuneBegin(dom, false, false)))
         return -1;
-    if (qemuTuneAffect(d, flags & AFFECT, true, &live, &config) < 0)
+    if (qemuTuneAffect(d, qemuTuneGetAffect(flags), true, &live,
+                       &config) < 0)
         goto cleanup;
-    if (live ? tunSharesRead(d, &shares) < 0 : false)
+    if (live && tunSharesRead(d, &shares) < 0)
         goto cleanup;
     if (!live)
         shares = config->cputune.shares;
@@ -429,7 +430,8 @@ qemuDomainGetMemoryParameters(virDomainPtr dom, virTypedParameterPtr params,
                            __func__) < 0 ||
         !(d = qemuTuneBegin(dom, false, false)))
         return -1;
-    if (qemuTuneAffect(d, flags & AFFECT, true, &live, &config) < 0)
+    if (qemuTuneAffect(d, qemuTuneGetAffect(flags), true, &live,
+                       &config) < 0)
         goto cleanup;
     if (live && tunMemRead(d, kib) < 0)
         goto cleanup;
@@ -603,7 +605,8 @@ qemuDomainGetNumaParameters(virDomainPtr dom, virTypedParameterPtr params,
                            __func__) < 0 ||
         !(d = qemuTuneBegin(dom, false, false)))
         return -1;
-    if (qemuTuneAffect(d, flags & AFFECT, true, &live, &config) < 0)
+    if (qemuTuneAffect(d, qemuTuneGetAffect(flags), true, &live,
+                       &config) < 0)
         goto cleanup;
     def = live ? live : config;
     if (live && !(nodes = tunMemsRead(d)))

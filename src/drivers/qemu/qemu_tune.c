@@ -87,6 +87,15 @@ qemuTuneAffect(QemuDom *d, unsigned int flags, bool get, DomainDef **live,
     return 0;
 }
 
+unsigned int
+qemuTuneGetAffect(unsigned int flags)
+{
+    unsigned int affect = VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG;
+
+    return (flags & affect) == affect ? VIR_DOMAIN_AFFECT_CONFIG
+                                      : flags & affect;
+}
+
 int
 qemuTuneSave(QemuDom *d, DomainDef *config, bool live)
 {
@@ -170,7 +179,10 @@ qemuTuneStart(Qmp *mon, pid_t pid, const DomainDef *live)
 {
     /* the threads move before they are pinned: a cpuset mounted with
      * the cpu controller resets the affinity of a thread it takes */
-    if (qemuTunablesApply(live, pid) < 0 ||
+    /* vCPUs enabled by <vcpus> beyond the booted ones are plugged first,
+     * so that they are placed and pinned like the others */
+    if (qemuMemoryStartVcpus(mon, live) < 0 ||
+        qemuTunablesApply(live, pid) < 0 ||
         (qemuBandwidthThreadsWanted(live) &&
          qemuBandwidthPlace(mon, live->name, pid, live) < 0) ||
         qemuThreadsApplyPins(mon, pid, live) < 0 ||

@@ -88,6 +88,10 @@ void qemuTuneEnd(QemuDom *d, bool job);
  * both on a get. 0 or -1. */
 int qemuTuneAffect(QemuDom *d, unsigned int flags, bool get,
                    DomainDef **live, DomainDef **config);
+/* The VIR_DOMAIN_AFFECT_* part of a typed-parameter get's FLAGS, with
+ * both LIVE and CONFIG read as CONFIG, as libvirt does: python's setters
+ * pass their own flags to the get that learns the parameter types. */
+unsigned int qemuTuneGetAffect(unsigned int flags);
 /* Save what changed: the persistent CONFIG (when not NULL) and the live
  * status (when LIVE). Lock held. 0 or -1. */
 int qemuTuneSave(QemuDom *d, DomainDef *config, bool live);

@@ -90,6 +90,31 @@ testTap(virDomainPtr dom)
                          "))")), 1, "it is up");
 }
 
+/* The interface group of the bulk stats names the tap and counts what
+ * interface stats counted (TXPKTS, guest side) or more. */
+static void
+testBulkStats(virDomainPtr dom, long long txPkts)
+{
+    virDomainPtr doms[] = { dom, NULL };
+    virDomainStatsRecordPtr *recs = NULL;
+    const char *name = NULL;
+    unsigned long long pkts = 0;
+    int n;
+
+    n = virDomainListGetStats(doms, VIR_DOMAIN_STATS_INTERFACE, &recs, 0);
+    TAP_INT(n, 1, "bulk interface stats: %s", qtErrMsg());
+    if (n == 1) {
+        virTypedParamsGetString(recs[0]->params, recs[0]->nparams,
+                                "net.0.name", &name);
+        virTypedParamsGetULLong(recs[0]->params, recs[0]->nparams,
+                                "net.0.tx.pkts", &pkts);
+    }
+    TAP_STR(name ? name : "", "vnet0", "net.0.name is the tap");
+    TAP_OK(pkts >= (unsigned long long)txPkts, "net.0.tx.pkts %llu >= %lld",
+           pkts, txPkts);
+    virDomainStatsRecordListFree(recs);
+}
+
 static void
 testTraffic(virDomainPtr dom, QtConsole *con)
 {
@@ -124,6 +149,7 @@ testTraffic(virDomainPtr dom, QtConsole *con)
             "and by alias: %s", qtErrMsg());
     TAP_OK(st.tx_packets >= 3, "... %lld packets sent by the guest",
            st.tx_packets);
+    testBulkStats(dom, st.tx_packets);
 }
 
 /* Whether this kernel can police a tap's ingress (act_police). */

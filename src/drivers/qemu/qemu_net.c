@@ -3,12 +3,12 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_net.h"
+#include "qemu_block.h"
 #include "qemu_tune.h"
 
 #include "alloc.h"
 #include "error.h"
 #include "log.h"
-#include "buf.h"
 #include "typedparam.h"
 
 #include <dirent.h>
@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- tap devices ---- */
@@ -182,24 +181,6 @@ qemuNetFdsClose(int *fds, size_t n)
 
 /* ---- tc ---- */
 
-/* Read all of FD into a string (caller frees). */
-static char *
-netReadAll(int fd)
-{
-    Buf b = { 0 };
-    char chunk[1024];
-    ssize_t n;
-
-    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        bufAddN(&b, chunk, (size_t)n);
-    }
-    return bufTake(&b);
-}
-
 /* Run tc with ARGV (NULL-terminated, "tc" first) for interface DEV; its
  * output into *OUT when OUT is not NULL (caller frees). IGNOREFAIL: a
  * failure is fine (deleting what is not there). 0 or -1 with an error
@@ -207,53 +188,20 @@ netReadAll(int fd)
 static int
 netTc(const char *const *argv, const char *dev, bool ignoreFail, char **out)
 {
-    int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
-    char *text = NULL, *err = NULL;
-    int status = 0, ret = -1;
-    pid_t pid;
+    char *why;
 
-    if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
-        reportSystemError(errno, "cannot create a pipe for tc");
-        goto cleanup;
+    if (qemuBlockRunTool(argv, out) == 0)
+        return 0;
+    if (ignoreFail) {
+        errorReset();
+        return 0;
     }
-    if ((pid = fork()) < 0) {
-        reportSystemError(errno, "cannot fork tc");
-        goto cleanup;
-    }
-    if (pid == 0) {
-        if (dup2(po[1], 1) >= 0 && dup2(pe[1], 2) >= 0)
-            execvp("tc", (char *const *)argv);
-        _exit(127);
-    }
-    close(po[1]);
-    close(pe[1]);
-    po[1] = pe[1] = -1;
-    text = netReadAll(po[0]);
-    err = netReadAll(pe[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (!ignoreFail && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-        err[strcspn(err, "\n")] = '\0';
-        reportError(VIR_ERR_OPERATION_FAILED, "cannot shape interface '%s' "
-                    "(host device '%s'): tc %s %s failed: %s", dev, argv[4],
-                    argv[1], argv[2], *err ? err : "exit status not 0");
-        goto cleanup;
-    }
-    if (out) {
-        *out = text;
-        text = NULL;
-    }
-    ret = 0;
- cleanup:
-    for (int i = 0; i < 2; i++) {
-        if (po[i] >= 0)
-            close(po[i]);
-        if (pe[i] >= 0)
-            close(pe[i]);
-    }
-    free(text);
-    free(err);
-    return ret;
+    why = allocStrdup(errorLast()->message ? errorLast()->message : "");
+    errorReset();
+    reportError(VIR_ERR_OPERATION_FAILED, "cannot shape interface '%s' "
+                "(host device '%s'): %s", dev, argv[4], why);
+    free(why);
+    return -1;
 }
 
 int

@@ -1,5 +1,6 @@
-/* cmd_vcpu.c: virtual CPUs and I/O threads: setvcpus, vcpuinfo, vcpupin,
- * emulatorpin, iothreadinfo, iothreadpin, iothreadadd, iothreaddel */
+/* cmd_vcpu.c: virtual CPUs and I/O threads: setvcpus, setvcpu, vcpuinfo,
+ * vcpupin, emulatorpin, iothreadinfo, iothreadpin, iothreadadd,
+ * iothreaddel */
 #include "vireo.h"
 
 #include <stdlib.h>
@@ -25,6 +26,26 @@ vcpuSetvcpus(Ctx *ctx)
     outputDone(ctx, "%s vCPUs of domain '%s' set to %d",
                (flags & VIR_DOMAIN_VCPU_MAXIMUM) ? "Maximum" : "Number of",
                virDomainGetName(ctx->dom), count);
+    return EXIT_OK;
+}
+
+static int
+vcpuSetvcpu(Ctx *ctx)
+{
+    const char *list = cmdtabString(ctx, "vcpulist");
+    bool enable = cmdtabBool(ctx, "enable");
+    unsigned int flags;
+
+    if (enable == cmdtabBool(ctx, "disable")) {
+        errorsUsage(ctx->cmd, "give exactly one of --enable and --disable");
+        return EXIT_USAGE;
+    }
+    if (argsAffect(ctx, &flags) < 0)
+        return EXIT_USAGE;
+    if (virDomainSetVcpu(ctx->dom, list, enable ? 1 : 0, flags) < 0)
+        return argsFail();
+    outputDone(ctx, "vCPUs %s of domain '%s' %s", list,
+               virDomainGetName(ctx->dom), enable ? "enabled" : "disabled");
     return EXIT_OK;
 }
 
@@ -373,6 +394,15 @@ static const CmdOpt optsSetvcpus[] = {
     { NULL },
 };
 
+static const CmdOpt optsSetvcpu[] = {
+    { "vcpulist", OPT_STRING, OPT_REQUIRED | OPT_POSITIONAL, "VCPULIST",
+      "virtual CPUs like 1-3,^2" },
+    { "enable", OPT_BOOL, 0, NULL, "enable them" },
+    { "disable", OPT_BOOL, 0, NULL, "disable them" },
+    OPTS_AFFECT,
+    { NULL },
+};
+
 static const CmdOpt optsVcpuinfo[] = {
     { "pretty", OPT_BOOL, 0, NULL,
       "show the affinity as a CPU list, not one character per CPU" },
@@ -420,6 +450,11 @@ const Cmd vcpuCommands[] = {
       "change the number of virtual CPUs",
       "Change how many virtual CPUs the domain has, or with --maximum "
       "how many it may have." },
+    { "setvcpu", G_TUNE, vcpuSetvcpu, optsSetvcpu, CMD_DOMAIN,
+      "enable or disable individual virtual CPUs",
+      "Plug or unplug the listed virtual CPUs of a running domain, or with "
+      "--config mark them enabled or disabled at the next start (vCPU 0 "
+      "stays enabled)." },
     { "vcpuinfo", G_TUNE, vcpuInfo, optsVcpuinfo, CMD_DOMAIN | CMD_QUERY,
       "show a running domain's virtual CPUs",
       "Print each virtual CPU's host CPU, state, CPU time and affinity "

@@ -442,3 +442,48 @@ qtThreadByComm(pid_t pid, const char *comm)
     closedir(dir);
     return found;
 }
+
+/* The first line of file PATH into OUT (LEN bytes), "" when it cannot be
+ * read. Returns OUT. */
+static inline char *
+qtReadLine(const char *path, char *out, size_t len)
+{
+    FILE *f = fopen(path, "r");
+
+    out[0] = '\0';
+    if (f) {
+        if (fgets(out, (int)len, f))
+            out[strcspn(out, "\n")] = '\0';
+        fclose(f);
+    }
+    return out;
+}
+
+/* The v1 cgroup of process PID ("self" or a number) for controller CTRL,
+ * as /proc/PID/cgroup lists it ("" for the root), into OUT (LEN bytes).
+ * False when it is not listed. */
+static inline bool
+qtCgroupOf(const char *pid, const char *ctrl, char *out, size_t len)
+{
+    char path[64], line[512];
+    bool found = false;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+    if (!(f = fopen(path, "r")))
+        return false;
+    while (!found && fgets(line, sizeof(line), f)) {
+        char *c = strchr(line, ':'), *p;
+
+        if (!c || !(p = strchr(c + 1, ':')))
+            continue;
+        *p = '\0';
+        if (strcmp(c + 1, ctrl) == 0) {
+            p[1 + strcspn(p + 1, "\n")] = '\0';
+            snprintf(out, len, "%s", strcmp(p + 1, "/") ? p + 1 : "");
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}

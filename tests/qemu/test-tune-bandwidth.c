@@ -19,23 +19,9 @@ static char cgDir[512];        /* the domain's cpu cgroup */
 static bool
 findCgroup(void)
 {
-    char line[512], own[400] = "";
-    FILE *f = fopen("/proc/self/cgroup", "r");
+    char own[400] = "";
 
-    if (!f)
-        return false;
-    while (fgets(line, sizeof(line), f)) {
-        char *c = strchr(line, ':'), *p;
-
-        if (!c || !(p = strchr(c + 1, ':')))
-            continue;
-        *p = '\0';
-        if (strcmp(c + 1, "cpu") == 0) {
-            p[1 + strcspn(p + 1, "\n")] = '\0';
-            snprintf(own, sizeof(own), "%s", strcmp(p + 1, "/") ? p + 1 : "");
-        }
-    }
-    fclose(f);
+    qtCgroupOf("self", "cpu", own, sizeof(own));
     snprintf(cgDir, sizeof(cgDir), "/sys/fs/cgroup/cpu%s/vireo/%s.%ld", own,
              NAME, (long)qpid);
     return access(cgDir, F_OK) == 0;
@@ -48,17 +34,10 @@ cgRead(const char *group, const char *file)
 {
     static char out[256];
     char path[800];
-    FILE *f;
 
-    out[0] = '\0';
     snprintf(path, sizeof(path), "%s/%s%s%s", cgDir, group, *group ? "/" : "",
              file);
-    if ((f = fopen(path, "r"))) {
-        if (fgets(out, sizeof(out), f))
-            out[strcspn(out, "\n")] = '\0';
-        fclose(f);
-    }
-    return out;
+    return qtReadLine(path, out, sizeof(out));
 }
 
 static bool

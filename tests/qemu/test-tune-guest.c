@@ -42,37 +42,16 @@ static char *
 cgFile(const char *ctrl, const char *file)
 {
     static char out[512];
-    char path[600], line[512], *dir = NULL;
-    FILE *f;
+    char path[700], dir[400], pid[32];
 
     out[0] = '\0';
     cgLastDir[0] = '\0';
-    snprintf(path, sizeof(path), "/proc/%ld/cgroup", (long)qpid);
-    if (!(f = fopen(path, "r")))
-        return out;
-    while (fgets(line, sizeof(line), f)) {
-        char *c = strchr(line, ':'), *p;
-
-        if (!c || !(p = strchr(c + 1, ':')))
-            continue;
-        *p = '\0';
-        if (strcmp(c + 1, ctrl) == 0) {
-            p[1 + strcspn(p + 1, "\n")] = '\0';
-            dir = strdup(p + 1);
-        }
-    }
-    fclose(f);
-    if (!dir)
+    snprintf(pid, sizeof(pid), "%ld", (long)qpid);
+    if (!qtCgroupOf(pid, ctrl, dir, sizeof(dir)))
         return out;
     snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", ctrl, dir, file);
     snprintf(cgLastDir, sizeof(cgLastDir), "/sys/fs/cgroup/%s%s", ctrl, dir);
-    free(dir);
-    if ((f = fopen(path, "r"))) {
-        if (fgets(out, sizeof(out), f))
-            out[strcspn(out, "\n")] = '\0';
-        fclose(f);
-    }
-    return out;
+    return qtReadLine(path, out, sizeof(out));
 }
 
 /* True when the QEMU's cgroup of CTRL has FILE. */

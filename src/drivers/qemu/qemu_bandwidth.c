@@ -283,36 +283,31 @@ bwPrune(const QemuCgroup *cg, QemuBwKind k, const long *live, size_t n)
     free(nums);
 }
 
+typedef struct {
+    const QemuCgroup *cg;
+    pid_t pid;
+} BwMove;
+
+static int
+bwMoveOne(pid_t tid, void *opaque)
+{
+    const BwMove *m = opaque;
+
+    return qemuCgroupAddThread(m->cg, m->pid, tid, false);
+}
+
 /* Every thread of PID not in SKIP (N) into the emulator group. */
 static int
 bwPlaceEmulator(const QemuCgroup *cg, pid_t pid, const long long *skip,
                 size_t n, const DomainDef *def)
 {
     QemuCgroup *emu = bwChild(cg, QEMU_BW_EMULATOR, 0, true, def);
-    char path[64];
-    DIR *dir;
-    struct dirent *e;
-    int ret = 0;
+    BwMove m = { emu, pid };
+    int ret;
 
     if (!emu)
         return -1;
-    snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
-    if (!(dir = opendir(path))) {
-        reportSystemError(errno, "cannot list the threads of QEMU %ld",
-                          (long)pid);
-        qemuCgroupFree(emu);
-        return -1;
-    }
-    while (ret == 0 && (e = readdir(dir))) {
-        long tid = strtol(e->d_name, NULL, 10);
-        bool special = false;
-
-        for (size_t i = 0; i < n && !special; i++)
-            special = skip[i] == tid;
-        if (tid > 0 && !special)
-            ret = qemuCgroupAddThread(emu, pid, tid, false);
-    }
-    closedir(dir);
+    ret = qemuThreadsForOthers(pid, skip, n, bwMoveOne, &m);
     qemuCgroupFree(emu);
     return ret;
 }

@@ -286,10 +286,9 @@ thrIothreadTid(QemuDom *d, unsigned int id)
 
 /* ---- applying the definition at start ---- */
 
-/* Every thread of PID but the ones in SKIP (NSKIP) to CPUMAP. */
-static int
-thrPinOthers(pid_t pid, const long long *skip, size_t nskip,
-             const unsigned char *cpumap, int maplen)
+int
+qemuThreadsForOthers(pid_t pid, const long long *skip, size_t nskip,
+                     int (*fn)(pid_t tid, void *opaque), void *opaque)
 {
     char path[64];
     DIR *dir;
@@ -308,16 +307,39 @@ thrPinOthers(pid_t pid, const long long *skip, size_t nskip,
 
         for (size_t i = 0; i < nskip; i++)
             skipped |= skip[i] == tid;
-        if (tid > 0 && !skipped && thrSetAffinity(tid, cpumap, maplen) < 0 &&
-            errno != ESRCH)
-            ret = -1;
-        if (ret < 0 && errno == ESRCH) {
-            ret = 0;            /* a worker thread that just ended */
-            errorReset();
-        }
+        if (tid > 0 && !skipped)
+            ret = fn((pid_t)tid, opaque);
     }
     closedir(dir);
     return ret;
+}
+
+typedef struct {
+    const unsigned char *cpumap;
+    int maplen;
+} ThrMap;
+
+static int
+thrPinOne(pid_t tid, void *opaque)
+{
+    const ThrMap *m = opaque;
+
+    if (thrSetAffinity(tid, m->cpumap, m->maplen) == 0)
+        return 0;
+    if (errno != ESRCH)
+        return -1;
+    errorReset();               /* a worker thread that just ended */
+    return 0;
+}
+
+/* Every thread of PID but the ones in SKIP (NSKIP) to CPUMAP. */
+static int
+thrPinOthers(pid_t pid, const long long *skip, size_t nskip,
+             const unsigned char *cpumap, int maplen)
+{
+    ThrMap m = { cpumap, maplen };
+
+    return qemuThreadsForOthers(pid, skip, nskip, thrPinOne, &m);
 }
 
 /* The vCPU and IOThread tids of the QEMU on MON (caller frees). */

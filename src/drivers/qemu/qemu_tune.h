@@ -59,6 +59,11 @@ int qemuCgroupAddThread(const QemuCgroup *cg, pid_t pid, pid_t tid,
 
 /* Id N of an IOThread object named "iothreadN"; 0 for other names. */
 unsigned int qemuThreadsIothreadId(const char *name);
+/* FN(TID, OPAQUE) for each thread of QEMU PID not listed in SKIP
+ * (NSKIP), until one fails. 0 or -1 (FN's error, or SYSTEM_ERROR when
+ * the threads cannot be listed). */
+int qemuThreadsForOthers(pid_t pid, const long long *skip, size_t nskip,
+                         int (*fn)(pid_t tid, void *opaque), void *opaque);
 /* Host CPUs (configured). */
 int qemuThreadsHostCpus(void);
 /* Parse cpuset string SET ("0-2,^1,5"; NULL: all host CPUs) into CPUMAP of

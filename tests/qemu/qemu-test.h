@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -486,4 +487,20 @@ qtCgroupOf(const char *pid, const char *ctrl, char *out, size_t len)
     }
     fclose(f);
     return found;
+}
+
+/* The affinity of thread TID as a bit mask of the first 32 CPUs (0 when
+ * it cannot be read). */
+static inline unsigned int
+qtAffinity(pid_t tid)
+{
+    cpu_set_t set;
+    unsigned int mask = 0;
+
+    if (tid <= 0 || sched_getaffinity(tid, sizeof(set), &set) < 0)
+        return 0;
+    for (int i = 0; i < 32; i++)
+        if (CPU_ISSET(i, &set))
+            mask |= 1u << i;
+    return mask;
 }

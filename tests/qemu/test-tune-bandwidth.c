@@ -398,6 +398,7 @@ testRestart(virDomainPtr dom)
 static void
 testSetVcpu(virDomainPtr dom)
 {
+    unsigned char pin0 = 0x1;
     char *xml;
 
     TAP_INT(virDomainSetVcpu(dom, "1", 0, VIR_DOMAIN_AFFECT_LIVE), -1,
@@ -426,6 +427,9 @@ testSetVcpu(virDomainPtr dom)
             "the config counts 1 vCPU");
     TAP_INT(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE), 2,
             "the running guest still has 2");
+    TAP_INT(virDomainPinVcpuFlags(dom, 1, &pin0, 1,
+                                  VIR_DOMAIN_AFFECT_CONFIG), 0,
+            "pin vCPU 1 to host cpu 0 in the config: %s", qtErrMsg());
     TAP_INT(virDomainDestroy(dom), 0, "destroy");
     if (!start(dom, "with vCPU 1 disabled"))
         return;
@@ -443,6 +447,8 @@ testSetVcpu(virDomainPtr dom)
            "the new vCPU's thread is in vcpu1/tasks");
     TAP_STR(cgRead("vcpu1", "cpu.cfs_quota_us"), "40000",
             "... with the vcpu quota");
+    TAP_INT(qtAffinity(qtThreadByComm(qpid, "CPU 1/TCG")), 0x1,
+            "... and its <vcpupin> (host cpu 0)");
 
     TAP_INT(virDomainSetVcpu(dom, "1", 1, VIR_DOMAIN_AFFECT_CONFIG), 0,
             "enable vCPU 1 in the config: %s", qtErrMsg());

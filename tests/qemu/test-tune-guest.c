@@ -19,19 +19,10 @@ threadByComm(const char *comm)
     return qtThreadByComm(qpid, comm);
 }
 
-/* The affinity of TID as a bit mask of the first 32 CPUs. */
 static unsigned int
 affinity(pid_t tid)
 {
-    cpu_set_t set;
-    unsigned int mask = 0;
-
-    if (sched_getaffinity(tid, sizeof(set), &set) < 0)
-        return 0;
-    for (int i = 0; i < 32; i++)
-        if (CPU_ISSET(i, &set))
-            mask |= 1u << i;
-    return mask;
+    return qtAffinity(tid);
 }
 
 /* Content of cgroup file FILE of controller CTRL of the QEMU (first line),

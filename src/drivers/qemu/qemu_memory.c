@@ -663,7 +663,7 @@ memVcpusLive(QemuDom *d, unsigned int nvcpus)
     }
     rc = memCpusSet(mon, name, nvcpus, &present);
     present = memCpuStates(mon, v, max);
-    qemuBandwidthRefresh(mon, name, d->pid, d->def);
+    qemuTuneThreadsChanged(mon, d->pid, d->def);
     qemuHotplugMonEnd(d);
     memVcpusLiveDone(d, v, present);
     free(name);
@@ -907,7 +907,7 @@ qemuDomainSetVcpu(virDomainPtr dom, const char *vcpumap, int state,
     max = d->def->vcpus;
     rc = memVcpuToggle(mon, name, set, state != 0);
     present = memCpuStates(mon, v, max);
-    qemuBandwidthRefresh(mon, name, d->pid, d->def);
+    qemuTuneThreadsChanged(mon, d->pid, d->def);
     qemuHotplugMonEnd(d);
     memVcpusLiveDone(d, v, present);
     if (rc == 0 && qemuHotplugConfigCommit(d, &cfg) < 0)

@@ -911,7 +911,7 @@ thrObjectChange(Qmp *mon, void *opaque)
                 : qmpObjectDel(mon, o->id)) < 0)
         return -1;
     /* a new thread joins the per-thread cpu groups, a gone one leaves */
-    qemuBandwidthRefresh(mon, o->def->name, o->pid, o->def);
+    qemuTuneThreadsChanged(mon, o->pid, o->def);
     return 0;
 }
 

@@ -198,6 +198,22 @@ qemuTuneReconnect(Qmp *mon, pid_t pid, const DomainDef *live)
 }
 
 void
+qemuTuneThreadsChanged(Qmp *mon, pid_t pid, const DomainDef *live)
+{
+    virErrorPtr saved = errorSave();
+
+    /* placed first: a cpuset mounted with cpu resets a moved thread's
+     * affinity */
+    qemuBandwidthRefresh(mon, live->name, pid, live);
+    if (qemuThreadsApplyPins(mon, pid, live) < 0) {
+        logDebug("qemu", "new threads of domain '%s' are not pinned: %s",
+                 live->name, errorLast()->message);
+        errorReset();
+    }
+    errorRestore(&saved);
+}
+
+void
 qemuTuneStop(QemuDom *d)
 {
     if (d->pid <= 0)

@@ -111,6 +111,12 @@ void qemuTuneEventParams(QemuDom *d, const char *prefix,
 int qemuTuneMonitor(QemuDom *d, int (*fn)(Qmp *mon, void *opaque),
                     void *opaque);
 
+/* After vCPU hotplug or an IOThread change of the QEMU on MON (no lock
+ * held, LIVE its live definition): new threads join their per-thread cpu
+ * cgroups and get LIVE's pins. Failures are logged; the thread's error
+ * stays as it was. */
+void qemuTuneThreadsChanged(Qmp *mon, pid_t pid, const DomainDef *live);
+
 /* Apply DEF's <cputune> period/shares, <memtune>, <blkiotune>, <numatune>
  * to the cgroups of its QEMU PID. 0 or -1. */
 int qemuTunablesApply(const DomainDef *def, pid_t pid);

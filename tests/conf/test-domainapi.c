@@ -3,6 +3,7 @@
 #include "error.h"
 #include "uuid.h"
 #include "../tap.h"
+#include "conftest.h"
 
 #include <libvirt/libvirt.h>
 
@@ -11,21 +12,11 @@ static const char *dataDir;
 static char *
 readData(const char *name)
 {
-    char *path = NULL, *buf = NULL;
-    FILE *f;
-    long len;
+    char *path = NULL, *buf;
 
     if (asprintf(&path, "%s/%s", dataDir, name) < 0)
         return NULL;
-    if ((f = fopen(path, "r"))) {
-        fseek(f, 0, SEEK_END);
-        len = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        buf = calloc(1, (size_t)len + 1);
-        if (fread(buf, 1, (size_t)len, f) != (size_t)len)
-            buf[0] = '\0';
-        fclose(f);
-    }
+    buf = confTestReadFile(path);
     free(path);
     return buf;
 }

@@ -3,6 +3,7 @@
 #include "conf/device.h"
 #include "error.h"
 #include "../tap.h"
+#include "conftest.h"
 
 #include <libvirt/libvirt.h>
 
@@ -20,25 +21,6 @@ static const unsigned int formatFlags[NFLAGS] = {
     0, VIR_DOMAIN_XML_SECURE, VIR_DOMAIN_XML_INACTIVE,
     VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE,
 };
-
-static char *
-readFile(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long len;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = calloc(1, (size_t)len + 1);
-    if (fread(buf, 1, (size_t)len, f) != (size_t)len)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Compare the formats of A and B under every flag; prints the first
  * difference. True when all agree. */
@@ -202,7 +184,7 @@ main(int argc, char **argv)
     int parsed = 0;
 
     for (int i = 1; i < argc; i++) {
-        char *xml = readFile(argv[i]);
+        char *xml = confTestReadFile(argv[i]);
 
         if (!TAP_OK(xml, "%s readable", argv[i]))
             continue;

@@ -2,6 +2,7 @@
 #include "conf/domain.h"
 #include "error.h"
 #include "../tap.h"
+#include "conftest.h"
 
 #include <dirent.h>
 #include <libvirt/libvirt.h>
@@ -11,25 +12,11 @@ static const char *dataDir;
 static char *
 readFile(const char *dir, const char *name)
 {
-    char *path = NULL, *buf = NULL;
-    FILE *f;
-    long len;
+    char *path = NULL, *buf;
 
     if (asprintf(&path, "%s/%s", dir, name) < 0)
         return NULL;
-    if (!(f = fopen(path, "r"))) {
-        free(path);
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = calloc(1, (size_t)len + 1);
-    if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
+    buf = confTestReadFile(path);
     free(path);
     return buf;
 }

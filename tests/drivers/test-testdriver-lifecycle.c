@@ -1,6 +1,8 @@
 /* test-testdriver-lifecycle.c: the test driver's state machine and events */
 #include "test-testdriver.h"
 
+#include <pthread.h>
+
 /* ---- one table walks test:///default's domain through every state ---- */
 
 static int opSuspend(virDomainPtr d) { return virDomainSuspend(d); }
@@ -468,6 +470,49 @@ freshAfterChanges(void)
     virConnectClose(c);
 }
 
+#define FIRST_USERS 4
+
+static pthread_barrier_t firstBarrier;
+
+static void *
+firstUse(void *opaque)
+{
+    virConnectPtr conn = opaque;
+
+    pthread_barrier_wait(&firstBarrier);
+    return virDomainLookupByName(conn, "test");
+}
+
+/* A connection's host is made on its first call: threads making their
+ * first calls at once all get the one host. */
+static void
+firstUseShared(void)
+{
+    virConnectPtr conn = virConnectOpen("test:///default");
+    pthread_t th[FIRST_USERS];
+    virDomainPtr doms[FIRST_USERS];
+    virDomainInfo info;
+    int same = 0;
+
+    pthread_barrier_init(&firstBarrier, NULL, FIRST_USERS);
+    for (int i = 0; i < FIRST_USERS; i++)
+        pthread_create(&th[i], NULL, firstUse, conn);
+    for (int i = 0; i < FIRST_USERS; i++)
+        pthread_join(th[i], (void **)&doms[i]);
+    pthread_barrier_destroy(&firstBarrier);
+    TAP_INT(doms[0] ? virDomainSuspend(doms[0]) : -1, 0,
+            "suspended through the first thread's handle");
+    for (int i = 0; i < FIRST_USERS; i++) {
+        if (doms[i] && virDomainGetInfo(doms[i], &info) == 0 &&
+            info.state == VIR_DOMAIN_PAUSED)
+            same++;
+        if (doms[i])
+            virDomainFree(doms[i]);
+    }
+    TAP_INT(same, FIRST_USERS, "every thread's handle sees it paused");
+    virConnectClose(conn);
+}
+
 int
 main(void)
 {
@@ -478,5 +523,6 @@ main(void)
     createXML();
     freshHosts();
     freshAfterChanges();
+    firstUseShared();
     return tapDone();
 }

@@ -147,7 +147,10 @@ testHostFindUUID(TestHost *h, const unsigned char *uuid)
 TestHost *
 testHostOf(virConnectPtr conn)
 {
-    return conn->privateData;
+    TestHost *h = __atomic_load_n((TestHost **)&conn->privateData,
+                                  __ATOMIC_ACQUIRE);
+
+    return h ? h : testHostDefaultOf(conn);
 }
 
 TestDomain *

@@ -185,14 +185,27 @@ testMarkersTake(const char *file, DomainDef *def, TestMarkers *m)
     return 0;
 }
 
-/* Add DEF (taken, freed on failure), in the state the markers M say, to H.
- * FILE names the source in messages. */
+/* Add DEF (taken) to H in the state the markers M say; cannot fail. */
+static void
+testHostPlace(TestHost *h, DomainDef *def, const TestMarkers *m)
+{
+    TestDomain *d = testDomainNew(def);
+
+    d->persistent = !m->transient;
+    d->autostart = m->autostart;
+    testHostAddDomain(h, d);
+    if (m->state != VIR_DOMAIN_SHUTOFF)
+        testDomainStartState(h, d, m->state, m->reason);
+    else
+        d->reason = m->reason;
+}
+
+/* Check DEF and the markers M against H, then place it there. DEF is taken
+ * (freed on failure); FILE names the source in messages. */
 static int
 testHostAddDef(TestHost *h, DomainDef *def, const TestMarkers *m,
                const char *file)
 {
-    TestDomain *d;
-
     if (testHostFindName(h, def->name) || testHostFindUUID(h, def->uuid)) {
         reportError(VIR_ERR_OPERATION_FAILED,
                     "domain '%s' in '%s' clashes with another domain",
@@ -205,14 +218,7 @@ testHostAddDef(TestHost *h, DomainDef *def, const TestMarkers *m,
                     def->name, file);
         goto error;
     }
-    d = testDomainNew(def);
-    d->persistent = !m->transient;
-    d->autostart = m->autostart;
-    testHostAddDomain(h, d);
-    if (m->state != VIR_DOMAIN_SHUTOFF)
-        testDomainStartState(h, d, m->state, m->reason);
-    else
-        d->reason = m->reason;
+    testHostPlace(h, def, m);
     return 0;
 
  error:
@@ -428,26 +434,34 @@ testDefaultParse(void)
     errorReset();
 }
 
-/* The fixed initial host of test:///default: one running domain 'test'. */
+/* The fixed initial host of test:///default: one running domain 'test'.
+ * testDefaultDef must be parsed; never fails. */
 static TestHost *
 testHostNewDefault(void)
 {
     TestMarkers m = { VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED,
                       false, false };
-    TestHost *h;
+    TestHost *h = testHostNew();
 
-    pthread_once(&testDefaultOnce, testDefaultParse);
-    if (!testDefaultDef) {
-        reportError(VIR_ERR_INTERNAL_ERROR, "the domain of test:///default "
-                    "does not parse");
-        return NULL;
-    }
-    h = testHostNew();
     testNodeDefaults(h);
-    if (testHostAddDef(h, domainDefCopy(testDefaultDef), &m,
-                       "test:///default") < 0) {
+    testHostPlace(h, domainDefCopy(testDefaultDef), &m);
+    return h;
+}
+
+/* The host of a test:///default connection, made on its first use: a
+ * connection opened and closed without a call builds none. Threads racing
+ * on the first call each build one; the first stored wins. */
+TestHost *
+testHostDefaultOf(virConnectPtr conn)
+{
+    TestHost *h = testHostNewDefault();
+    TestHost *none = NULL;
+
+    if (!__atomic_compare_exchange_n((TestHost **)&conn->privateData, &none,
+                                     h, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
         testHostFree(h);
-        return NULL;
+        h = none;
     }
     return h;
 }
@@ -463,7 +477,15 @@ testConnectOpen(virConnectPtr conn, const char *uri, virConnectAuthPtr auth,
         return DRIVER_OPEN_DECLINED;
     path = uri + 7;
     if (strcmp(path, "/default") == 0) {
-        h = testHostNewDefault();
+        pthread_once(&testDefaultOnce, testDefaultParse);
+        if (!testDefaultDef) {
+            reportError(VIR_ERR_INTERNAL_ERROR, "the domain of "
+                        "test:///default does not parse");
+            return DRIVER_OPEN_ERROR;
+        }
+        /* the host is made by testHostDefaultOf when first used */
+        conn->privateData = NULL;
+        return DRIVER_OPEN_SUCCESS;
     } else if (path[0] == '/' && path[1]) {
         h = testHostNewFile(path);
     } else {

@@ -62,6 +62,9 @@ struct _TestHost {
 
 /* The host behind a connection of this driver. */
 TestHost *testHostOf(virConnectPtr conn);
+/* The host of test:///default connection CONN, built on first use
+ * (test_host.c; only testHostOf calls it). */
+TestHost *testHostDefaultOf(virConnectPtr conn);
 
 /* Lock DOM's host and return DOM's record, or report VIR_ERR_NO_DOMAIN,
  * unlock and return NULL. On success the caller unlocks with

@@ -154,6 +154,28 @@ qemuBlockEntryNode(json_object *entry, const char *dst)
     return json_object_get_string(node);
 }
 
+size_t
+qemuBlockEntryChain(json_object *entry, const char ***files,
+                    const char ***formats)
+{
+    json_object *ins = json_object_object_get(entry, "inserted");
+    json_object *img = ins ? json_object_object_get(ins, "image") : NULL;
+    size_t n = 0;
+
+    *files = *formats = NULL;
+    for (; img; img = json_object_object_get(img, "backing-image")) {
+        json_object *f = json_object_object_get(img, "filename");
+        json_object *fmt = json_object_object_get(img, "format");
+
+        allocResize(files, n, n + 1, sizeof(char *));
+        allocResize(formats, n, n + 1, sizeof(char *));
+        (*files)[n] = f ? json_object_get_string(f) : "";
+        (*formats)[n] = fmt ? json_object_get_string(fmt) : "raw";
+        n++;
+    }
+    return n;
+}
+
 /* Everything readable from FD (closed) into a new string. */
 static char *
 qemuBlockReadAll(int fd)
@@ -692,4 +714,360 @@ qemuBlockFill(Driver *drv)
     drv->domainGetDiskErrors = qemuDomainGetDiskErrors;
     qemuBlockIotuneFill(drv);
     qemuBlockJobFill(drv);
+}
+
+/* ---- backing chains: the <backingStore> of the live XML ----
+ * QEMU opens a qcow2 image's backing chain itself, so the chain is read
+ * back from query-block (inserted.image and its nested backing-image).
+ * Each image gets a number (the index attribute of <source> and of each
+ * <backingStore>), unique in the domain and kept while the image stays in
+ * a chain; a new image gets the next free one, as libvirt numbers them. */
+
+/* The value of attribute NAME in the list ATTRS, or NULL. */
+static const char *
+chainAttr(const XAttr *attrs, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(attrs[i].name, name) == 0)
+            return attrs[i].value;
+    return NULL;
+}
+
+/* The path an element <source> of NODE (a <backingStore>) names. */
+static const char *
+chainNodePath(XNode *node)
+{
+    for (size_t i = 0; node && i < node->nkids; i++) {
+        XNode *k = node->kids[i];
+
+        if (strcmp(k->name, "source") == 0)
+            return chainAttr(k->attrs, k->nattrs, "file") ?
+                   chainAttr(k->attrs, k->nattrs, "file") :
+                   chainAttr(k->attrs, k->nattrs, "dev");
+    }
+    return NULL;
+}
+
+/* The nested <backingStore> of NODE, or NULL. */
+static XNode *
+chainNext(XNode *node)
+{
+    for (size_t i = 0; node && i < node->nkids; i++)
+        if (strcmp(node->kids[i]->name, "backingStore") == 0)
+            return node->kids[i];
+    return NULL;
+}
+
+/* The index DISK's chain gave PATH (top included), or 0. */
+static int
+chainOldIndex(const DiskDef *disk, const char *path)
+{
+    const char *v;
+    XNode *n;
+
+    if (disk->srcPath && strcmp(disk->srcPath, path) == 0 &&
+        (v = chainAttr(disk->srcExtra.attrs, disk->srcExtra.nattrs,
+                       "index")))
+        return atoi(v);
+    for (n = disk->backingStore; n; n = chainNext(n)) {
+        const char *p = chainNodePath(n);
+
+        if (p && strcmp(p, path) == 0 &&
+            (v = chainAttr(n->attrs, n->nattrs, "index")))
+            return atoi(v);
+    }
+    return 0;
+}
+
+/* The highest index used in DEF. */
+static int
+chainMaxIndex(const DomainDef *def)
+{
+    int max = 0;
+
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const DiskDef *disk = def->disks[i];
+        const char *v = chainAttr(disk->srcExtra.attrs, disk->srcExtra.nattrs,
+                                  "index");
+        XNode *n;
+
+        if (v && atoi(v) > max)
+            max = atoi(v);
+        for (n = disk->backingStore; n; n = chainNext(n))
+            if ((v = chainAttr(n->attrs, n->nattrs, "index")) && atoi(v) > max)
+                max = atoi(v);
+    }
+    return max;
+}
+
+/* Set attribute NAME of the carried attributes X to VALUE. */
+static void
+chainExtraSet(XExtra *x, const char *name, const char *value)
+{
+    for (size_t i = 0; i < x->nattrs; i++) {
+        if (strcmp(x->attrs[i].name, name) == 0) {
+            free(x->attrs[i].value);
+            x->attrs[i].value = allocStrdup(value);
+            return;
+        }
+    }
+    allocResize(&x->attrs, x->nattrs, x->nattrs + 1, sizeof(*x->attrs));
+    x->attrs[x->nattrs].name = allocStrdup(name);
+    x->attrs[x->nattrs].value = allocStrdup(value);
+    x->attrs[x->nattrs].used = true;
+    x->nattrs++;
+}
+
+/* Remove attribute NAME from the carried attributes X. */
+static void
+chainExtraDel(XExtra *x, const char *name)
+{
+    for (size_t i = 0; i < x->nattrs; i++) {
+        if (strcmp(x->attrs[i].name, name) != 0)
+            continue;
+        free(x->attrs[i].name);
+        free(x->attrs[i].value);
+        memmove(&x->attrs[i], &x->attrs[i + 1],
+                (x->nattrs - i - 1) * sizeof(*x->attrs));
+        x->nattrs--;
+        return;
+    }
+}
+
+XNode *
+qemuBlockChainElement(const char *path, const char *format, int index)
+{
+    XNode *bs = xtreeNew("backingStore");
+    XNode *fmt = xtreeNew("format");
+    XNode *src = xtreeNew("source");
+    struct stat st;
+    bool block = stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+
+    xtreeSetAttr(bs, "type", block ? "block" : "file");
+    if (index > 0) {
+        char num[16];
+
+        snprintf(num, sizeof(num), "%d", index);
+        xtreeSetAttr(bs, "index", num);
+    }
+    xtreeSetAttr(fmt, "type", format ? format : "raw");
+    xtreeSetAttr(src, block ? "dev" : "file", path);
+    xtreeAppend(bs, fmt);
+    xtreeAppend(bs, src);
+    return bs;
+}
+
+/* Give DISK (NEXT: the highest index in use) the chain below IMG, a
+ * query-block image (top first). */
+static void
+chainApplyDisk(DiskDef *disk, json_object *img, int *next)
+{
+    XNode *top = NULL, *tail = NULL;
+    json_object *b;
+    char num[16];
+    int idx;
+
+    idx = chainOldIndex(disk, disk->srcPath);
+    snprintf(num, sizeof(num), "%d", idx > 0 ? idx : ++*next);
+    for (b = json_object_object_get(img, "backing-image"); b;
+         b = json_object_object_get(b, "backing-image")) {
+        json_object *f = json_object_object_get(b, "filename");
+        json_object *fmt = json_object_object_get(b, "format");
+        const char *path = f ? json_object_get_string(f) : "";
+        XNode *el;
+
+        idx = chainOldIndex(disk, path);
+        el = qemuBlockChainElement(path, fmt ? json_object_get_string(fmt)
+                                             : NULL, idx > 0 ? idx : ++*next);
+        if (tail)
+            xtreeAppend(tail, el);
+        else
+            top = el;
+        tail = el;
+    }
+    /* an empty element ends a chain QEMU opened completely */
+    if (tail)
+        xtreeAppend(tail, xtreeNew("backingStore"));
+    else
+        top = xtreeNew("backingStore");
+    xtreeFree(disk->backingStore);
+    disk->backingStore = top;
+    chainExtraSet(&disk->srcExtra, "index", num);
+}
+
+void
+qemuBlockChainApply(DomainDef *live, json_object *blocks)
+{
+    int next = chainMaxIndex(live);
+
+    for (size_t i = 0; i < live->ndisks; i++) {
+        DiskDef *disk = live->disks[i];
+
+        if (!disk->hasSource || !disk->srcPath || !disk->info.alias)
+            continue;
+        for (size_t k = 0; k < json_object_array_length(blocks); k++) {
+            json_object *e = json_object_array_get_idx(blocks, k);
+            json_object *q = json_object_object_get(e, "qdev");
+            json_object *ins = json_object_object_get(e, "inserted");
+            json_object *img = ins ? json_object_object_get(ins, "image")
+                                   : NULL;
+
+            if (img && q &&
+                qemuBlockQdevMatch(json_object_get_string(q),
+                                   disk->info.alias)) {
+                chainApplyDisk(disk, img, &next);
+                break;
+            }
+        }
+    }
+}
+
+json_object *
+qemuBlockChainQuery(Qmp *mon)
+{
+    json_object *cmd = qmpCommandNew("query-block", NULL);
+    json_object *reply = NULL, *list, *ret = NULL;
+    int rc = qmpCommandRun(mon, cmd, &reply, QEMU_BLOCK_QUERY_MS);
+
+    json_object_put(cmd);
+    if (rc < 0)
+        return NULL;
+    if ((list = qmpReplyReturn(reply, "query-block", json_type_array)))
+        ret = json_object_get(list);
+    json_object_put(reply);
+    return ret;
+}
+
+int
+qemuBlockChainFill(Qmp *mon, DomainDef *live)
+{
+    json_object *blocks = qemuBlockChainQuery(mon);
+
+    if (!blocks)
+        return -1;
+    qemuBlockChainApply(live, blocks);
+    json_object_put(blocks);
+    return 0;
+}
+
+int
+qemuBlockChainRefresh(QemuDom *d)
+{
+    json_object *blocks = NULL;
+    Qmp *mon = qemuProcessMonAcquire(d);
+
+    if (!mon)
+        return -1;
+    pthread_mutex_unlock(&d->drv->lock);
+    blocks = qemuBlockChainQuery(mon);
+    pthread_mutex_lock(&d->drv->lock);
+    qemuProcessMonRelease(d);
+    if (!blocks)
+        return -1;
+    if (qemuDomIsActive(d))
+        qemuBlockChainApply(d->def, blocks);
+    json_object_put(blocks);
+    return 0;
+}
+
+void
+qemuBlockChainPush(DiskDef *disk, const char *path, const char *format)
+{
+    const char *idx = chainAttr(disk->srcExtra.attrs, disk->srcExtra.nattrs,
+                                "index");
+    XNode *old = qemuBlockChainElement(disk->srcPath, disk->driverType,
+                                       idx ? atoi(idx) : 0);
+
+    /* the number stays with the image */
+    chainExtraDel(&disk->srcExtra, "index");
+
+    if (disk->backingStore && disk->backingStore->nkids)
+        xtreeAppend(old, disk->backingStore);
+    else
+        xtreeFree(disk->backingStore);
+    disk->backingStore = old;
+    free(disk->srcPath);
+    disk->srcPath = allocStrdup(path);
+    free(disk->driverType);
+    disk->driverType = allocStrdup(format);
+}
+
+/* The format and <source> path of chain element NODE. */
+static const char *
+chainNodeFormat(XNode *node)
+{
+    for (size_t i = 0; node && i < node->nkids; i++) {
+        XNode *k = node->kids[i];
+
+        if (strcmp(k->name, "format") == 0)
+            return chainAttr(k->attrs, k->nattrs, "type");
+    }
+    return NULL;
+}
+
+/* Take child element KID out of PARENT (not freed). */
+static void
+chainUnlink(XNode *parent, XNode *kid)
+{
+    for (size_t i = 0; i < parent->nkids; i++) {
+        if (parent->kids[i] != kid)
+            continue;
+        memmove(&parent->kids[i], &parent->kids[i + 1],
+                (parent->nkids - i - 1) * sizeof(XNode *));
+        parent->nkids--;
+        return;
+    }
+}
+
+void
+qemuBlockChainRemove(DiskDef *disk, const char *path, const char *below,
+                     const char *belowFmt)
+{
+    XNode *first = disk->backingStore, *prev = NULL, *n, *rest;
+
+    if (disk->srcPath && strcmp(disk->srcPath, path) == 0) {
+        const char *p = chainNodePath(first);
+
+        if (!p) {
+            chainExtraDel(&disk->srcExtra, "index");
+            free(disk->srcPath);
+            disk->srcPath = allocStrdup(below);
+            free(disk->driverType);
+            disk->driverType = allocStrdup(belowFmt);
+            return;
+        }
+        const char *idx = chainAttr(first->attrs, first->nattrs, "index");
+
+        free(disk->srcPath);
+        disk->srcPath = allocStrdup(p);
+        free(disk->driverType);
+        disk->driverType = allocStrdup(chainNodeFormat(first));
+        if (idx)
+            chainExtraSet(&disk->srcExtra, "index", idx);
+        else
+            chainExtraDel(&disk->srcExtra, "index");
+        if ((rest = chainNext(first)))
+            chainUnlink(first, rest);
+        xtreeFree(first);
+        disk->backingStore = rest;
+        return;
+    }
+    for (n = first; n; prev = n, n = chainNext(n)) {
+        const char *p = chainNodePath(n);
+
+        if (!p || strcmp(p, path) != 0)
+            continue;
+        rest = chainNext(n);
+        if (rest)
+            chainUnlink(n, rest);
+        if (prev) {
+            chainUnlink(prev, n);
+            if (rest)
+                xtreeAppend(prev, rest);
+        } else {
+            disk->backingStore = rest;
+        }
+        xtreeFree(n);
+        return;
+    }
 }

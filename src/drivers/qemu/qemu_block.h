@@ -52,10 +52,42 @@ int qemuBlockQueryDevice(QemuDom *d, const char *alias, json_object **entry);
  * ENTRY), or NULL with VIR_ERR_OPERATION_INVALID when no medium is in. */
 const char *qemuBlockEntryNode(json_object *entry, const char *dst);
 
+/* The images of the disk's chain in the query-block ENTRY, top first:
+ * *FILES and *FORMATS (strings borrowed from ENTRY, arrays owned by the
+ * caller). Returns how many. */
+size_t qemuBlockEntryChain(json_object *entry, const char ***files,
+                           const char ***formats);
+
+/* Index of PATH in the chain FILES of N (by name, else by the file it
+ * is), or -1. */
+int qemuBlockChainFind(const char **files, size_t n, const char *path);
+
 /* Run the host tool ARGV (argv[0] looked up in PATH) and wait for it;
  * *OUTPUT (may be NULL) gets its standard output. A non-zero exit is
  * VIR_ERR_OPERATION_FAILED quoting its standard error. 0 or -1. */
 int qemuBlockRunTool(const char *const *argv, char **output);
+
+/* ---- backing chains (the live XML's <backingStore>) ---- */
+
+/* query-block's list from MON (no lock held; caller owns it), NULL with
+ * the monitor's error. */
+json_object *qemuBlockChainQuery(Qmp *mon);
+/* Set the <backingStore> chains and the index attribute of <source> of
+ * LIVE's disks from query-block's list BLOCKS (borrowed). */
+void qemuBlockChainApply(DomainDef *live, json_object *blocks);
+/* The element <backingStore type=... [index=N]> for image PATH of FORMAT,
+ * with <format> and <source> (INDEX 0: none), caller owns it. */
+XNode *qemuBlockChainElement(const char *path, const char *format,
+                             int index);
+/* Make PATH (of FORMAT) DISK's image, its old image the top of its
+ * <backingStore> chain (the persistent definition after a snapshot). */
+void qemuBlockChainPush(DiskDef *disk, const char *path, const char *format);
+
+/* Take image PATH out of DISK's chain: the image below it takes its
+ * place (the <backingStore> element below, else BELOW of BELOWFMT when
+ * PATH is DISK's image and no chain is recorded). */
+void qemuBlockChainRemove(DiskDef *disk, const char *path,
+                          const char *below, const char *belowFmt);
 
 /* ---- qemu_blockiotune.c ---- */
 

@@ -182,32 +182,8 @@ jobQuery(QemuDom *d, const char *dst, QmpBlockJob **job)
     return ret;
 }
 
-/* The images of the disk's chain from the query-block ENTRY, top first:
- * *FILES and *FORMATS (borrowed from ENTRY, arrays owned by the caller). */
-static size_t
-jobChain(json_object *entry, const char ***files, const char ***formats)
-{
-    json_object *ins = json_object_object_get(entry, "inserted");
-    json_object *img = ins ? json_object_object_get(ins, "image") : NULL;
-    size_t n = 0;
-
-    *files = *formats = NULL;
-    for (; img; img = json_object_object_get(img, "backing-image")) {
-        json_object *f = json_object_object_get(img, "filename");
-        json_object *fmt = json_object_object_get(img, "format");
-
-        allocResize(files, n, n + 1, sizeof(char *));
-        allocResize(formats, n, n + 1, sizeof(char *));
-        (*files)[n] = f ? json_object_get_string(f) : "";
-        (*formats)[n] = fmt ? json_object_get_string(fmt) : "raw";
-        n++;
-    }
-    return n;
-}
-
-/* Index of PATH in the chain FILES (by name, else by the file it is). */
-static int
-jobChainFind(const char **files, size_t n, const char *path)
+int
+qemuBlockChainFind(const char **files, size_t n, const char *path)
 {
     char *want = realpath(path, NULL);
     int ret = -1;
@@ -285,9 +261,9 @@ jobCommitCommand(QemuDom *d, const char *id, const char *node,
                  const char **baseFmt)
 {
     const char **files, **formats;
-    size_t n = jobChain(entry, &files, &formats);
-    int top = r->top ? jobChainFind(files, n, r->top) : 0;
-    int base = r->base ? jobChainFind(files, n, r->base) : (int)n - 1;
+    size_t n = qemuBlockEntryChain(entry, &files, &formats);
+    int top = r->top ? qemuBlockChainFind(files, n, r->top) : 0;
+    int base = r->base ? qemuBlockChainFind(files, n, r->base) : (int)n - 1;
     json_object *cmd = NULL;
 
     if (top < 0 || base < 0) {

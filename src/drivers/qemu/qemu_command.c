@@ -629,7 +629,8 @@ cmdDiskBackend(Cmd *c, DiskDef *disk, const char *node)
     if (!inList(fmts, fmt))
         return qemuUnsupported("disk format '%s'", fmt);
     if (extraCheck(&disk->driverExtra, "driver", drvAttrs, NULL) < 0 ||
-        extraCheck(&disk->srcExtra, "source", NULL, NULL) < 0)
+        extraCheck(&disk->srcExtra, "source",
+                   (const char *[]){ "index", NULL }, NULL) < 0)
         return -1;
     if (disk->type != DISK_TYPE_FILE && disk->type != DISK_TYPE_BLOCK)
         return qemuUnsupported("<disk type='%s'>",
@@ -734,8 +735,8 @@ cmdDisk(Cmd *c, DiskDef *disk, size_t idx)
     if (disk->device != DISK_DEVICE_DISK && disk->device != DISK_DEVICE_CDROM)
         return qemuUnsupported("<disk device='%s'>",
                                domainDiskDeviceNames[disk->device]);
-    if (disk->backingStore && disk->backingStore->nkids)
-        return qemuUnsupported("<backingStore> on disk '%s'", disk->dst);
+    /* <backingStore> is informational: QEMU opens the chain the image's
+     * own header names (the one the live XML then shows) */
     if (disk->shareable || disk->transient)
         return qemuUnsupported("<shareable/> or <transient/> on disk '%s'",
                                disk->dst);

@@ -364,6 +364,11 @@ int qemuPerfStats(QemuDom *d, virTypedParameterPtr *params, int *nparams,
 /* Apply the start-time settings of LIVE's disks (<iotune>) through MON
  * before the guest runs (no lock held). 0 or -1 with an error. */
 int qemuBlockStartSetup(Qmp *mon, const DomainDef *live);
+/* Read the backing chains of LIVE's disks from MON into their
+ * <backingStore> (no lock held, at start). 0 or -1 with an error. */
+int qemuBlockChainFill(Qmp *mon, DomainDef *live);
+/* The same for active D (lock held, released meanwhile). 0 or -1. */
+int qemuBlockChainRefresh(QemuDom *d);
 /* The QMP events BLOCK_JOB_COMPLETED, _CANCELLED, _ERROR and _READY of D
  * (lock held, on the monitor thread, no monitor commands): jobs started by
  * qemu_blockjob.c update the live disk (<mirror>, pivot) and queue the

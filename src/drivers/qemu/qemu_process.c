@@ -762,7 +762,8 @@ qemuProcessStartMonitor(Qmp *mon, DomainDef *live, unsigned int flags)
     if (live->ngraphics && live->graphics[0]->passwd &&
         qmpSetPassword(mon, "vnc", live->graphics[0]->passwd, NULL) < 0)
         return -1;
-    if (qemuBlockStartSetup(mon, live) < 0)
+    if (qemuBlockStartSetup(mon, live) < 0 ||
+        qemuBlockChainFill(mon, live) < 0)
         return -1;
     if (qemuMemoryStartSetup(mon, live) < 0)
         return -1;

@@ -292,6 +292,20 @@ saveMigWait(QemuDom *d, SaveMig *m, const char *what, bool incoming)
     return -1;
 }
 
+int
+qemuSaveMigrateToFd(QemuDom *d, int fd, const char *what)
+{
+    SaveMig m = { .fdname = SAVE_FDNAME, .fd = fd, .uri = "fd:" SAVE_FDNAME,
+                  .bandwidth = saveBandwidth() };
+    int ret = 0;
+
+    if (qemuSaveMonRun(d, saveMigStart, &m) < 0 ||
+        saveMigWait(d, &m, what, false) < 0)
+        ret = -1;
+    qmpMigrationInfoClear(&m.info);
+    return ret;
+}
+
 /* ---- save ---- */
 
 /* The save of D failed with the error in place: job, file, guest. */

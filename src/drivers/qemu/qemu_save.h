@@ -65,6 +65,12 @@ void qemuSaveSleep(QemuDom *d, int ms);
 /* The last line QEMU wrote to D's log (caller frees). */
 char *qemuSaveLogLine(QemuDom *d);
 
+/* Write D's migration stream into FD (kept open, its offset moved to the
+ * end) as a save does, and wait for it to complete (lock held, released
+ * meanwhile); WHAT ("snapshot") names the operation in errors. QEMU
+ * pauses a running guest at the end of the stream. 0 or -1. */
+int qemuSaveMigrateToFd(QemuDom *d, int fd, const char *what);
+
 /* ---- qemu_job.c: the domain job clients see ---- */
 
 /* How to cancel the active job (lock released, monitor held). */

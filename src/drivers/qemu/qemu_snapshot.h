@@ -38,6 +38,7 @@ typedef struct {
     long long creationTime;
     int state;                  /* SNAP_STATE_* or a virDomainState */
     bool memory;                /* internal VM state saved with the disks */
+    char *memoryFile;           /* external: the save image of the memory */
     QemuSnapDisk *disks;
     size_t ndisks;
     DomainDef *def;             /* the domain (live one when it ran) */
@@ -65,7 +66,7 @@ QemuSnap *qemuSnapGet(const QemuSnapTree *t, const char *domName,
                       const char *name);
 /* True when S has no child in T. */
 bool qemuSnapIsLeaf(const QemuSnapTree *t, const QemuSnap *s);
-/* True when S is external (a disk-only overlay snapshot). */
+/* True when S is external (overlays, a memory file or both). */
 bool qemuSnapIsExternal(const QemuSnap *s);
 /* Write S's metadata file (atomically). 0 or -1. */
 int qemuSnapSave(QemuDriver *drv, const char *domName, const QemuSnap *s);
@@ -111,6 +112,10 @@ char **qemuSnapNodeNames(Qmp *mon, const DomainDef *def);
 /* Wait for QMP job JOBID to conclude, dismiss it; its error becomes
  * VIR_ERR_OPERATION_FAILED naming WHAT. No lock held. 0 or -1. */
 int qemuSnapJobWait(Qmp *mon, const char *jobId, const char *what);
+/* The same; READY: return (0, job kept) once the job is ready to
+ * complete (an active commit), and a job that concludes first fails. */
+int qemuSnapJobWaitFor(Qmp *mon, const char *jobId, const char *what,
+                       bool ready);
 /* transaction of blockdev-snapshot-sync actions: NODES[i] gets overlay
  * FILES[i] (qcow2); REUSE: the files exist. No lock held. 0 or -1. */
 int qemuSnapQmpExternal(Qmp *mon, char **nodes, char **files, size_t n,
@@ -120,6 +125,15 @@ int qemuSnapQmpExternal(Qmp *mon, char **nodes, char **files, size_t n,
 
 virDomainSnapshotPtr qemuSnapCreate(virDomainPtr dom, const char *xml,
                                     unsigned int flags);
+/* The overlays of S must exist (REUSE) or must not: OPERATION_INVALID
+ * naming the first that does not fit. 0 or -1. */
+int qemuSnapCheckOverlays(const QemuSnap *s, bool reuse);
+/* True when S makes an overlay for at least one disk. */
+bool qemuSnapHasExternalDisk(const QemuSnap *s);
+/* Make the overlays of S (checked) for D, running or not, and switch D's
+ * definitions to them (live chains read back from QEMU). FLAGS: REUSE_EXT,
+ * QUIESCE. Lock and job held. 0 or -1. */
+int qemuSnapExternalTake(QemuDom *d, QemuSnap *s, unsigned int flags);
 /* Stop D's QEMU for a snapshot (HALT, revert): lifecycle STOPPED with
  * detail FROM_SNAPSHOT. Lock and job held. 0 or -1. */
 int qemuSnapStopDomain(QemuDom *d);
@@ -131,6 +145,14 @@ int qemuSnapMonitorRun(QemuDom *d, int (*fn)(Qmp *mon, void *opaque),
  * found in DEF. With ROLLBACK, a failure deletes what was created. */
 int qemuSnapImgAll(const DomainDef *def, const QemuSnap *s, const char *op,
                    bool rollback);
+
+/* ---- qemu_snapshot_memory.c ---- */
+
+/* External snapshot S of running or paused D with its memory saved to
+ * S->memoryFile, then its disks' overlays (FLAGS: LIVE, HALT). Lock and
+ * job held. On failure no file is left and the guest runs as before.
+ * 0 or -1. */
+int qemuSnapExternalMemory(QemuDom *d, QemuSnap *s, unsigned int flags);
 
 /* ---- qemu_snapshot_revert.c ---- */
 

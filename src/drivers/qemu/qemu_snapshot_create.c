@@ -1,10 +1,12 @@
 /* qemu_snapshot_create.c: taking snapshots: internal ones (snapshot-save
  * on a running QEMU, qemu-img snapshot -c on a shut-off domain's disks),
- * external disk-only ones (blockdev-snapshot-sync, or qemu-img create for a
- * shut-off domain), and redefining metadata */
+ * external disk overlays (blockdev-snapshot-sync, or qemu-img create for a
+ * shut-off domain; with the memory: qemu_snapshot_memory.c), and
+ * redefining metadata */
 #define ERROR_DOMAIN VIR_FROM_DOMAIN_SNAPSHOT
 
 #include "qemu_snapshot.h"
+#include "qemu_block.h"
 #include "qemu_guest.h"
 #include "qmp_commands.h"
 
@@ -89,18 +91,18 @@ qemuSnapCheckCreateFlags(unsigned int flags)
     return 0;
 }
 
-/* QUIESCE and LIVE against the state of D. */
+/* QUIESCE and LIVE against the state of D and snapshot S. */
 static int
-qemuSnapCheckState(const QemuDom *d, unsigned int flags)
+qemuSnapCheckState(const QemuDom *d, const QemuSnap *s, unsigned int flags)
 {
     if ((flags & (VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE |
                   VIR_DOMAIN_SNAPSHOT_CREATE_LIVE)) &&
         qemuDomCheckActive(d) < 0)
         return -1;
-    if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) {
-        reportError(VIR_ERR_OPERATION_UNSUPPORTED, "live snapshot of domain "
-                    "'%s' needs an external memory snapshot, which the QEMU "
-                    "driver does not support", d->def->name);
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE) && !s->memoryFile) {
+        reportError(VIR_ERR_OPERATION_UNSUPPORTED, "live snapshot '%s' of "
+                    "domain '%s' needs an external memory file (<memory "
+                    "snapshot='external' file=...>)", s->name, d->def->name);
         return -1;
     }
     return 0;
@@ -364,24 +366,41 @@ qemuSnapInternalOffline(QemuDom *d, QemuSnap *s)
 
 /* ---- external snapshots ---- */
 
-/* Make the disks of DEF use the overlays of S. */
+/* Make the disks of DEF use the overlays of S. CHAIN: the old image
+ * becomes the <backingStore> of the new one (as libvirt records a
+ * snapshot of a running domain in its persistent definition). */
 static void
-qemuSnapUseOverlays(DomainDef *def, const QemuSnap *s)
+qemuSnapUseOverlays(DomainDef *def, const QemuSnap *s, bool chain)
 {
     for (size_t i = 0; def && i < s->ndisks; i++) {
         int k = domainFindDisk(def, s->disks[i].name);
+        DiskDef *disk;
 
         if (s->disks[i].kind != SNAP_DISK_EXTERNAL || k < 0)
             continue;
-        free(def->disks[k]->srcPath);
-        def->disks[k]->srcPath = allocStrdup(s->disks[i].file);
-        free(def->disks[k]->driverType);
-        def->disks[k]->driverType = allocStrdup(s->disks[i].driverType);
+        disk = def->disks[k];
+        if (chain || (disk->backingStore && disk->backingStore->nkids)) {
+            qemuBlockChainPush(disk, s->disks[i].file,
+                               s->disks[i].driverType);
+            continue;
+        }
+        free(disk->srcPath);
+        disk->srcPath = allocStrdup(s->disks[i].file);
+        free(disk->driverType);
+        disk->driverType = allocStrdup(s->disks[i].driverType);
     }
 }
 
-/* The overlays of S must exist (REUSE) or must not. */
-static int
+bool
+qemuSnapHasExternalDisk(const QemuSnap *s)
+{
+    for (size_t i = 0; i < s->ndisks; i++)
+        if (s->disks[i].kind == SNAP_DISK_EXTERNAL)
+            return true;
+    return false;
+}
+
+int
 qemuSnapCheckOverlays(const QemuSnap *s, bool reuse)
 {
     for (size_t i = 0; i < s->ndisks; i++) {
@@ -490,29 +509,45 @@ qemuSnapExternalLive(QemuDom *d, QemuSnap *s, bool reuse, bool quiesce)
     return ret;
 }
 
-/* External disk-only snapshot S of D (running or not). */
-static int
-qemuSnapExternal(QemuDom *d, QemuSnap *s, unsigned int flags)
+int
+qemuSnapExternalTake(QemuDom *d, QemuSnap *s, unsigned int flags)
 {
     bool active = qemuDomIsActive(d);
     bool reuse = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT;
 
-    s->memory = false;
-    s->state = active ? SNAP_STATE_DISK_SNAPSHOT : SNAP_STATE_SHUTOFF;
-    if (qemuSnapCheckOverlays(s, reuse) < 0)
-        return -1;
     if (active ? qemuSnapExternalLive(d, s, reuse, flags &
                                       VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) < 0
                : qemuSnapCreateOverlays(d, s, reuse) < 0)
         return -1;
-    qemuSnapUseOverlays(d->def, s);
-    qemuSnapUseOverlays(d->newDef, s);
+    if (active) {
+        qemuSnapUseOverlays(d->newDef, s, true);
+        qemuSnapUseOverlays(d->def, s, true);
+        /* the live chains as QEMU opened them */
+        if (qemuBlockChainRefresh(d) < 0)
+            errorReset();
+    } else {
+        qemuSnapUseOverlays(d->def, s, false);
+    }
     if (d->persistent &&
         qemuStateSaveConfig(d->drv, d->newDef ? d->newDef : d->def) < 0)
         return -1;
     if (active && qemuStateSaveStatus(d->drv, d) < 0)
         errorReset();
     return 0;
+}
+
+/* External disk-only snapshot S of D (running or not). */
+static int
+qemuSnapExternal(QemuDom *d, QemuSnap *s, unsigned int flags)
+{
+    bool active = qemuDomIsActive(d);
+
+    s->memory = false;
+    s->state = active ? SNAP_STATE_DISK_SNAPSHOT : SNAP_STATE_SHUTOFF;
+    if (qemuSnapCheckOverlays(s, flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT)
+        < 0)
+        return -1;
+    return qemuSnapExternalTake(d, s, flags);
 }
 
 /* ---- the entry point ---- */
@@ -551,8 +586,9 @@ qemuSnapRedefine(QemuDom *d, QemuSnapTree *t, QemuSnap *s, bool current)
         return -1;
     if (s->state < 0)
         s->state = SNAP_STATE_SHUTOFF;
-    s->memory = s->memory || s->state == SNAP_STATE_RUNNING ||
-                s->state == SNAP_STATE_PAUSED;
+    s->memory = !s->memoryFile &&
+                (s->memory || s->state == SNAP_STATE_RUNNING ||
+                 s->state == SNAP_STATE_PAUSED);
     if (s->creationTime < 0)
         s->creationTime = time(NULL);
     if (qemuSnapSave(d->drv, d->def->name, s) < 0)
@@ -580,19 +616,32 @@ qemuSnapTake(QemuDom *d, QemuSnapTree *t, QemuSnap *s, unsigned int flags)
                     "snapshot named '%s'", d->def->name, s->name);
         return -1;
     }
-    if (external && s->memory) {
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) &&
+        (s->memory || s->memoryFile)) {
         reportError(VIR_ERR_CONFIG_UNSUPPORTED, "disk-only snapshot '%s' "
                     "cannot save the memory", s->name);
         return -1;
     }
-    if (external && active && !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
-        reportError(VIR_ERR_OPERATION_UNSUPPORTED, "external snapshot '%s' of "
-                    "running domain '%s' needs the disk-only flag: external "
-                    "memory snapshots are not supported", s->name,
+    if (external && s->memory) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "snapshot '%s' cannot keep "
+                    "the memory internally with external disk overlays",
+                    s->name);
+        return -1;
+    }
+    if (s->memoryFile && !active) {
+        reportError(VIR_ERR_OPERATION_INVALID, "snapshot '%s' cannot save "
+                    "the memory of domain '%s': it is not running", s->name,
                     d->def->name);
         return -1;
     }
-    if (qemuSnapCheckState(d, flags) < 0 ||
+    if (external && active && !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)
+        && !s->memoryFile) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "external snapshot '%s' of "
+                    "running domain '%s' needs the disk-only flag or an "
+                    "external memory file", s->name, d->def->name);
+        return -1;
+    }
+    if (qemuSnapCheckState(d, s, flags) < 0 ||
         qemuSnapAlignDisks(s, d->def, external) < 0)
         return -1;
     s->creationTime = time(NULL);
@@ -600,6 +649,8 @@ qemuSnapTake(QemuDom *d, QemuSnapTree *t, QemuSnap *s, unsigned int flags)
     if (!(s->def = domainDefCopy(d->def)) ||
         (active && d->newDef && !(s->inactiveDef = domainDefCopy(d->newDef))))
         return -1;
+    if (s->memoryFile)
+        return qemuSnapExternalMemory(d, s, flags);
     if (external)
         return qemuSnapExternal(d, s, flags);
     if (active)

@@ -279,10 +279,10 @@ qemuSnapNodeNames(Qmp *mon, const DomainDef *def)
     return names;
 }
 
-/* Find JOBID in QEMU's jobs: *DONE when concluded, *ERR its error (caller
- * frees). 0, or -1 with an error (also when the job vanished). */
+/* Find JOBID in QEMU's jobs: *STATUS its status, *ERR its error (caller
+ * frees both). 0, or -1 with an error (also when the job vanished). */
 static int
-qemuSnapJobPoll(Qmp *mon, const char *jobId, bool *done, char **err)
+qemuSnapJobPoll(Qmp *mon, const char *jobId, char **status, char **err)
 {
     QmpJob *jobs = NULL;
     int n = qmpQueryJobs(mon, &jobs);
@@ -293,8 +293,7 @@ qemuSnapJobPoll(Qmp *mon, const char *jobId, bool *done, char **err)
     for (int i = 0; i < n; i++) {
         if (strcmp(jobs[i].id, jobId) != 0)
             continue;
-        *done = strcmp(jobs[i].status, "concluded") == 0 ||
-                strcmp(jobs[i].status, "null") == 0;
+        *status = allocStrdup(jobs[i].status);
         *err = allocStrdup(jobs[i].error);
         ret = 0;
     }
@@ -306,28 +305,37 @@ qemuSnapJobPoll(Qmp *mon, const char *jobId, bool *done, char **err)
 }
 
 int
-qemuSnapJobWait(Qmp *mon, const char *jobId, const char *what)
+qemuSnapJobWaitFor(Qmp *mon, const char *jobId, const char *what,
+                   bool ready)
 {
-    bool done = false;
-    char *err = NULL;
+    char *status = NULL, *err = NULL;
     int waited = 0;
 
     for (;;) {
+        FREE(status);
         FREE(err);
-        if (qemuSnapJobPoll(mon, jobId, &done, &err) < 0)
+        if (qemuSnapJobPoll(mon, jobId, &status, &err) < 0)
             return -1;
-        if (done)
+        if (strcmp(status, "concluded") == 0 || strcmp(status, "null") == 0)
             break;
+        if (ready && strcmp(status, "ready") == 0) {
+            free(status);
+            free(err);
+            return 0;
+        }
         if (waited >= QEMU_SNAP_JOB_MS) {
             qmpJobCancel(mon, jobId);
             errorReset();
             reportError(VIR_ERR_OPERATION_TIMEOUT, "%s did not finish within "
                         "%d s", what, QEMU_SNAP_JOB_MS / 1000);
+            free(status);
+            free(err);
             return -1;
         }
-        usleep(50 * 1000);
-        waited += 50;
+        usleep(waited < 1000 ? 10 * 1000 : 50 * 1000);
+        waited += waited < 1000 ? 10 : 50;
     }
+    free(status);
     if (qmpJobDismiss(mon, jobId) < 0)
         errorReset();
     if (err) {
@@ -335,7 +343,18 @@ qemuSnapJobWait(Qmp *mon, const char *jobId, const char *what)
         free(err);
         return -1;
     }
+    if (ready) {
+        reportError(VIR_ERR_OPERATION_FAILED, "%s ended before it was ready "
+                    "to switch", what);
+        return -1;
+    }
     return 0;
+}
+
+int
+qemuSnapJobWait(Qmp *mon, const char *jobId, const char *what)
+{
+    return qemuSnapJobWaitFor(mon, jobId, what, false);
 }
 
 int

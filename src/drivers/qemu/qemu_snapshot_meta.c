@@ -45,6 +45,7 @@ qemuSnapFree(QemuSnap *s)
     free(s->name);
     free(s->description);
     free(s->parent);
+    free(s->memoryFile);
     for (size_t i = 0; i < s->ndisks; i++)
         qemuSnapDiskClear(&s->disks[i]);
     free(s->disks);
@@ -97,6 +98,8 @@ qemuSnapIsLeaf(const QemuSnapTree *t, const QemuSnap *s)
 bool
 qemuSnapIsExternal(const QemuSnap *s)
 {
+    if (s->memoryFile)
+        return true;
     for (size_t i = 0; i < s->ndisks; i++)
         if (s->disks[i].kind == SNAP_DISK_EXTERNAL)
             return true;
@@ -224,8 +227,14 @@ qemuSnapFormat(const QemuSnap *s, bool secure, bool storage)
         bufAdd(&b, "</name>\n  </parent>\n");
     }
     bufPrintf(&b, "  <creationTime>%lld</creationTime>\n", s->creationTime);
-    bufPrintf(&b, "  <memory snapshot='%s'/>\n",
-              s->memory ? "internal" : "no");
+    if (s->memoryFile) {
+        bufAdd(&b, "  <memory snapshot='external' file='");
+        bufAddEscaped(&b, s->memoryFile);
+        bufAdd(&b, "'/>\n");
+    } else {
+        bufPrintf(&b, "  <memory snapshot='%s'/>\n",
+                  s->memory ? "internal" : "no");
+    }
     qemuSnapFormatDisks(&b, s);
     if (s->def)
         qemuSnapFormatDef(&b, s->def, secure || storage, "domain");
@@ -305,16 +314,29 @@ qemuSnapParseMemory(XNode *root, QemuSnap *s)
 {
     XNode *node = xtreeChild(root, "memory");
     const char *mode = node ? xtreeAttr(node, "snapshot") : NULL;
+    const char *file = node ? xtreeAttr(node, "file") : NULL;
 
+    if (!mode && file && *file)
+        mode = "external";
     if (!mode || strcmp(mode, "no") == 0)
         return 0;
     if (strcmp(mode, "internal") == 0) {
         s->memory = true;
         return 0;
     }
-    reportError(VIR_ERR_CONFIG_UNSUPPORTED, "memory snapshot mode '%s' is not "
-                "supported: use 'internal' or 'no'", mode);
-    return -1;
+    if (strcmp(mode, "external") != 0) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "memory snapshot mode '%s' "
+                    "is not supported: use 'internal', 'external' or 'no'",
+                    mode);
+        return -1;
+    }
+    if (!file || file[0] != '/') {
+        reportError(VIR_ERR_XML_DETAIL, "external memory snapshot needs an "
+                    "absolute file name, not '%s'", file ? file : "");
+        return -1;
+    }
+    s->memoryFile = allocStrdup(file);
+    return 0;
 }
 
 /* The fields only a redefinition or a metadata file gives. */

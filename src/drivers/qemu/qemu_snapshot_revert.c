@@ -1,9 +1,12 @@
 /* qemu_snapshot_revert.c: reverting to a snapshot (snapshot-load on a
  * running QEMU, qemu-img snapshot -a on a shut-off domain's disks) and
- * deleting snapshots (data and metadata) */
+ * deleting snapshots (data and metadata; an external one's overlays are
+ * merged into their base images: block-commit in a running QEMU,
+ * qemu-img commit for a shut-off domain) */
 #define ERROR_DOMAIN VIR_FROM_DOMAIN_SNAPSHOT
 
 #include "qemu_snapshot.h"
+#include "qemu_block.h"
 #include "qmp_commands.h"
 
 #include "alloc.h"
@@ -312,48 +315,285 @@ qemuSnapDiscardInternal(QemuDom *d, const QemuSnap *s)
     return 0;
 }
 
-/* Delete external snapshot S of shut-off D whose overlays are the disks'
- * current images: commit each overlay into its base and use the base. */
-static int
-qemuSnapDiscardExternal(QemuDom *d, const QemuSnap *s)
+/* The image a snapshot's overlay sits on: disk DST in S's definition. */
+static const DiskDef *
+qemuSnapBaseDisk(const QemuSnap *s, const char *dst)
 {
-    DomainDef *def = d->def;
-    size_t i;
+    int k = s->def ? domainFindDisk(s->def, dst) : -1;
 
-    for (i = 0; i < s->ndisks; i++) {
-        int k = domainFindDisk(def, s->disks[i].name);
+    return k >= 0 && s->def->disks[k]->srcPath ? s->def->disks[k] : NULL;
+}
 
-        if (s->disks[i].kind != SNAP_DISK_EXTERNAL)
+/* Overlay SD of S is merged into BASE: the other snapshots' definitions
+ * no longer name it (written back to disk). */
+static int
+qemuSnapForgetOverlay(QemuDom *d, QemuSnapTree *t, const QemuSnap *s,
+                      const QemuSnapDisk *sd, const DiskDef *base)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        QemuSnap *o = t->snaps[i];
+        DomainDef *defs[2] = { o->def, o->inactiveDef };
+        bool changed = false;
+
+        if (o == s)
             continue;
-        if (qemuDomIsActive(d) || k < 0 || !def->disks[k]->srcPath ||
-            strcmp(def->disks[k]->srcPath, s->disks[i].file) != 0 ||
-            domainFindDisk(s->def, s->disks[i].name) < 0) {
-            reportError(VIR_ERR_NO_SUPPORT, "deleting external snapshot '%s' "
-                        "of domain '%s' is supported only while the domain "
-                        "is shut off and its disks still use the snapshot's "
-                        "overlays (or with the metadata-only flag)", s->name,
-                        d->def->name);
-            return -1;
+        for (int j = 0; j < 2; j++) {
+            int k = defs[j] ? domainFindDisk(defs[j], sd->name) : -1;
+            DiskDef *disk = k >= 0 ? defs[j]->disks[k] : NULL;
+
+            if (!disk || !disk->srcPath)
+                continue;
+            qemuBlockChainRemove(disk, sd->file, base->srcPath,
+                                 base->driverType);
+            changed = true;
         }
+        if (changed && qemuSnapSave(d->drv, d->def->name, o) < 0)
+            return -1;
     }
-    for (i = 0; i < s->ndisks; i++) {
+    return 0;
+}
+
+/* Overlay SD of S merged into BASE: D's definitions follow, the overlay
+ * (and a memory file) go. */
+static int
+qemuSnapMerged(QemuDom *d, QemuSnapTree *t, const QemuSnap *s,
+               const QemuSnapDisk *sd, const DiskDef *base)
+{
+    DomainDef *defs[2] = { d->def, d->newDef };
+
+    for (int j = 0; j < 2; j++) {
+        int k = defs[j] ? domainFindDisk(defs[j], sd->name) : -1;
+
+        if (k >= 0)
+            qemuBlockChainRemove(defs[j]->disks[k], sd->file, base->srcPath,
+                                 base->driverType);
+    }
+    if (qemuDomIsActive(d)) {
+        if (qemuBlockChainRefresh(d) < 0)
+            errorReset();
+        if (qemuStateSaveStatus(d->drv, d) < 0)
+            errorReset();
+    }
+    if (d->persistent &&
+        qemuStateSaveConfig(d->drv, d->newDef ? d->newDef : d->def) < 0)
+        return -1;
+    if (unlink(sd->file) < 0)
+        logDebug("qemu", "cannot remove overlay '%s'", sd->file);
+    return qemuSnapForgetOverlay(d, t, s, sd, base);
+}
+
+/* One block-commit of a running QEMU: overlay TOP (NULL: the active
+ * image, which then switches to BASE) into BASE, on device node NODE. */
+typedef struct {
+    const char *node;
+    const char *top;
+    const char *base;
+    const char *dst;
+    char *alias;
+} SnapCommit;
+
+/* The nodes the disk of ALIAS was started with (format, then protocol)
+ * stay in QEMU once a commit took them out of the chain, holding on to
+ * their backing image: delete them; QEMU refuses while they are in use. */
+static void
+qemuSnapDropNodes(Qmp *mon, const char *alias)
+{
+    char *fmt = allocPrintf("drive-%s", alias);
+    char *file = allocPrintf("drive-%s-storage", alias);
+
+    if (qmpBlockdevDel(mon, fmt) == 0 && qmpBlockdevDel(mon, file) < 0)
+        logDebug("qemu", "cannot delete node '%s'", file);
+    errorReset();
+    free(fmt);
+    free(file);
+}
+
+static int
+qemuSnapCommitMon(Qmp *mon, void *opaque)
+{
+    SnapCommit *c = opaque;
+    char *id = allocPrintf("vireo-snapdel-%s", c->dst);
+    char *what = allocPrintf("merging the overlay of disk '%s'", c->dst);
+    json_object *cmd = qmpCommandNew("block-commit",
+                                     "s:job-id", id,
+                                     "s:device", c->node,
+                                     "S:top", c->top,
+                                     "s:base", c->base,
+                                     "b:auto-dismiss", false,
+                                     NULL);
+    int ret = -1;
+
+    if (!cmd || qmpCommandRun(mon, cmd, NULL, 0) < 0)
+        goto cleanup;
+    if (c->top) {
+        ret = qemuSnapJobWaitFor(mon, id, what, false);
+        goto cleanup;
+    }
+    /* an active commit mirrors the writes until told to switch */
+    if (qemuSnapJobWaitFor(mon, id, what, true) < 0 ||
+        qmpBlockJobComplete(mon, id) < 0) {
+        virErrorPtr err = errorSave();
+
+        if (qmpJobCancel(mon, id) == 0)
+            qemuSnapJobWaitFor(mon, id, what, false);
+        errorRestore(&err);
+        goto cleanup;
+    }
+    ret = qemuSnapJobWaitFor(mon, id, what, false);
+ cleanup:
+    if (ret == 0)
+        qemuSnapDropNodes(mon, c->alias);
+    json_object_put(cmd);
+    free(id);
+    free(what);
+    return ret;
+}
+
+/* Merge overlay SD of S on running D into the image below it, which must
+ * be S's base: the overlay is the active image (active commit and switch)
+ * or the one below it (a later snapshot's overlay stays on top). */
+static int
+qemuSnapMergeLive(QemuDom *d, QemuSnapTree *t, const QemuSnap *s,
+                  const QemuSnapDisk *sd)
+{
+    const DiskDef *base = qemuSnapBaseDisk(s, sd->name);
+    int k = domainFindDisk(d->def, sd->name);
+    json_object *entry = NULL;
+    const char **files = NULL, **formats = NULL;
+    const char *node;
+    SnapCommit c = { .dst = sd->name };
+    size_t n;
+    int idx, ret = -1;
+
+    if (k < 0 || !base) {
+        reportError(VIR_ERR_OPERATION_FAILED, "disk '%s' of snapshot '%s' "
+                    "is not in domain '%s' or the snapshot's definition",
+                    sd->name, s->name, d->def->name);
+        return -1;
+    }
+    if (qemuBlockQueryDevice(d, d->def->disks[k]->info.alias, &entry) < 0 ||
+        !(node = qemuBlockEntryNode(entry, sd->name)))
+        goto cleanup;
+    n = qemuBlockEntryChain(entry, &files, &formats);
+    if ((idx = qemuBlockChainFind(files, n, sd->file)) < 0) {
+        reportError(VIR_ERR_OPERATION_FAILED, "overlay '%s' of snapshot '%s' "
+                    "is not in the backing chain of disk '%s' of domain '%s'",
+                    sd->file, s->name, sd->name, d->def->name);
+        goto cleanup;
+    }
+    if ((size_t)idx + 1 >= n ||
+        qemuBlockChainFind(files + idx + 1, 1, base->srcPath) != 0) {
+        reportError(VIR_ERR_OPERATION_FAILED, "the image below overlay '%s' "
+                    "of disk '%s' is not '%s', the disk of snapshot '%s'",
+                    sd->file, sd->name, base->srcPath, s->name);
+        goto cleanup;
+    }
+    c.node = node;
+    c.alias = allocStrdup(d->def->disks[k]->info.alias);
+    c.top = idx > 0 ? files[idx] : NULL;
+    c.base = files[idx + 1];
+    if (qemuSnapMonitorRun(d, qemuSnapCommitMon, &c) < 0)
+        goto cleanup;
+    ret = qemuSnapMerged(d, t, s, sd, base);
+ cleanup:
+    free(c.alias);
+    free(files);
+    free(formats);
+    json_object_put(entry);
+    return ret;
+}
+
+/* Merge overlay SD of S on shut-off D into its base with qemu-img: only
+ * when the disk still uses the overlay. */
+static int
+qemuSnapMergeOffline(QemuDom *d, QemuSnapTree *t, const QemuSnap *s,
+                     const QemuSnapDisk *sd)
+{
+    const DiskDef *base = qemuSnapBaseDisk(s, sd->name);
+    int k = domainFindDisk(d->def, sd->name);
+    const char *argv[] = { "commit", "-q", sd->file, NULL };
+
+    if (k < 0 || !base || !d->def->disks[k]->srcPath ||
+        strcmp(d->def->disks[k]->srcPath, sd->file) != 0) {
+        reportError(VIR_ERR_NO_SUPPORT, "deleting external snapshot '%s' of "
+                    "shut-off domain '%s' is supported only while disk '%s' "
+                    "uses the snapshot's overlay (start the domain to merge "
+                    "an overlay a later snapshot sits on)", s->name,
+                    d->def->name, sd->name);
+        return -1;
+    }
+    if (qemuSnapImg(argv, NULL) < 0)
+        return -1;
+    return qemuSnapMerged(d, t, s, sd, base);
+}
+
+/* Delete external snapshot S of D: merge each overlay into its base. */
+static int
+qemuSnapDiscardExternal(QemuDom *d, QemuSnapTree *t, const QemuSnap *s)
+{
+    for (size_t i = 0; i < s->ndisks; i++) {
         const QemuSnapDisk *sd = &s->disks[i];
-        const char *argv[] = { "commit", "-q", sd->file, NULL };
-        DiskDef *disk, *base;
 
         if (sd->kind != SNAP_DISK_EXTERNAL)
             continue;
-        disk = def->disks[domainFindDisk(def, sd->name)];
-        base = s->def->disks[domainFindDisk(s->def, sd->name)];
-        if (qemuSnapImg(argv, NULL) < 0)
+        if (qemuDomIsActive(d) ? qemuSnapMergeLive(d, t, s, sd) < 0
+                               : qemuSnapMergeOffline(d, t, s, sd) < 0)
             return -1;
-        free(disk->srcPath);
-        disk->srcPath = allocStrdup(base->srcPath);
-        free(disk->driverType);
-        disk->driverType = allocStrdup(base->driverType);
-        if (qemuStateSaveConfig(d->drv, def) < 0)
-            return -1;
-        unlink(sd->file);
+    }
+    if (s->memoryFile && unlink(s->memoryFile) < 0)
+        logDebug("qemu", "cannot remove memory file '%s'", s->memoryFile);
+    return 0;
+}
+
+/* How many children S has in T. */
+static size_t
+qemuSnapChildren(const QemuSnapTree *t, const QemuSnap *s)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->n; i++)
+        if (t->snaps[i]->parent && strcmp(t->snaps[i]->parent, s->name) == 0)
+            n++;
+    return n;
+}
+
+/* Whether a descendant of S in T is external. */
+static bool
+qemuSnapExternalBelow(const QemuSnapTree *t, const QemuSnap *s)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const QemuSnap *c = t->snaps[i];
+
+        if (!c->parent || strcmp(c->parent, s->name) != 0)
+            continue;
+        if (qemuSnapIsExternal(c) || qemuSnapExternalBelow(t, c))
+            return true;
+    }
+    return false;
+}
+
+/* The deletions of external snapshots libvirt 9.0 refuses, refused. */
+static int
+qemuSnapDeleteCheck(const QemuDom *d, const QemuSnapTree *t,
+                    const QemuSnap *s, unsigned int flags)
+{
+    bool children = flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                             VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY);
+
+    if (children && (qemuSnapExternalBelow(t, s) ||
+                     (qemuSnapIsExternal(s) &&
+                      (flags & VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN)))) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "deleting snapshot '%s' of "
+                    "domain '%s' with its children is not supported when "
+                    "external snapshots are among them", s->name,
+                    d->def->name);
+        return -1;
+    }
+    if (!children && qemuSnapIsExternal(s) && qemuSnapChildren(t, s) > 1) {
+        reportError(VIR_ERR_CONFIG_UNSUPPORTED, "deleting external snapshot "
+                    "'%s' of domain '%s' with more than one child snapshot "
+                    "is not supported", s->name, d->def->name);
+        return -1;
     }
     return 0;
 }
@@ -388,7 +628,7 @@ static int
 qemuSnapDeleteOne(QemuDom *d, QemuSnapTree *t, QemuSnap *s, bool metaOnly)
 {
     if (!metaOnly) {
-        if (qemuSnapIsExternal(s) ? qemuSnapDiscardExternal(d, s) < 0
+        if (qemuSnapIsExternal(s) ? qemuSnapDiscardExternal(d, t, s) < 0
                                   : qemuSnapDiscardInternal(d, s) < 0)
             return -1;
     }
@@ -440,6 +680,10 @@ qemuSnapDelete(virDomainSnapshotPtr snap, unsigned int flags)
     }
     if (!(d = qemuSnapBegin(snap, &t, &s)))
         return -1;
+    if (!metaOnly && qemuSnapDeleteCheck(d, t, s, flags) < 0) {
+        qemuSnapEnd(d, t);
+        return -1;
+    }
     if (flags & (VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
                  VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY)) {
         char *cur = allocStrdup(t->current);

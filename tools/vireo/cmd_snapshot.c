@@ -238,16 +238,121 @@ snapshotCreate(Ctx *ctx)
     return ret;
 }
 
+/* The next field of virsh's spec syntax (KEY=VALUE or VALUE, split at
+ * ',', ",," a literal comma) from *P into FIELD (LEN bytes); false at the
+ * end or when it does not fit. */
+static bool
+snapshotSpecField(const char **p, char *field, size_t len)
+{
+    size_t n = 0;
+
+    if (!**p)
+        return false;
+    for (; **p; (*p)++) {
+        if (**p == ',' && (*p)[1] == ',') {
+            (*p)++;
+        } else if (**p == ',') {
+            (*p)++;
+            break;
+        }
+        if (n + 1 >= len)
+            return false;
+        field[n++] = **p;
+    }
+    field[n] = '\0';
+    return true;
+}
+
+/* Add the element of spec SPEC (--memspec: [file=]PATH[,snapshot=TYPE];
+ * --diskspec: DISK[,snapshot=TYPE][,driver=TYPE][,file=PATH]) to BUF.
+ * 0, or -1 after a usage error. */
+static int
+snapshotSpec(const Ctx *ctx, FILE *buf, const char *spec, bool disk)
+{
+    const char *p = spec, *opt = disk ? "--diskspec" : "--memspec";
+    char field[4096], file[4096] = "", mode[64] = "", drv[64] = "";
+    char name[256] = "";
+    bool first = true;
+
+    while (snapshotSpecField(&p, field, sizeof(field))) {
+        char *eq = strchr(field, '=');
+        char *val = eq ? eq + 1 : field;
+        char *to = NULL;
+        size_t len = 0;
+
+        if (eq)
+            *eq = '\0';
+        if (first && (disk || !eq)) {
+            to = disk ? name : file;
+            len = disk ? sizeof(name) : sizeof(file);
+        } else if (eq && strcmp(field, "file") == 0) {
+            to = file;
+            len = sizeof(file);
+        } else if (eq && strcmp(field, "snapshot") == 0) {
+            to = mode;
+            len = sizeof(mode);
+        } else if (eq && disk && strcmp(field, "driver") == 0) {
+            to = drv;
+            len = sizeof(drv);
+        }
+        if (!to || strlen(val) >= len)
+            return errorsUsage(ctx->cmd, "%s: unknown or too long field "
+                               "'%s'", opt, field);
+        strcpy(to, val);
+        first = false;
+    }
+    if (disk && !*name)
+        return errorsUsage(ctx->cmd, "--diskspec needs a disk name");
+    if (!disk && !*file && strcmp(mode, "no") != 0)
+        return errorsUsage(ctx->cmd, "--memspec needs a file");
+    if (!disk) {
+        fprintf(buf, "  <memory snapshot='%s'", *mode ? mode : "external");
+        if (*file) {
+            fputs(" file='", buf);
+            snapshotEscape(buf, file);
+            fputs("'", buf);
+        }
+        fputs("/>\n", buf);
+        return 0;
+    }
+    fputs("  <disks>\n    <disk name='", buf);
+    snapshotEscape(buf, name);
+    fputs("'", buf);
+    if (*mode) {
+        fputs(" snapshot='", buf);
+        snapshotEscape(buf, mode);
+        fputs("'", buf);
+    }
+    if (!*file && !*drv) {
+        fputs("/>\n  </disks>\n", buf);
+        return 0;
+    }
+    fputs(">\n", buf);
+    if (*drv) {
+        fputs("      <driver type='", buf);
+        snapshotEscape(buf, drv);
+        fputs("'/>\n", buf);
+    }
+    if (*file) {
+        fputs("      <source file='", buf);
+        snapshotEscape(buf, file);
+        fputs("'/>\n", buf);
+    }
+    fputs("    </disk>\n  </disks>\n", buf);
+    return 0;
+}
+
 static int
 snapshotCreateAs(Ctx *ctx)
 {
     const char *name = cmdtabString(ctx, "name");
     const char *desc = cmdtabString(ctx, "description");
     const char *memspec = cmdtabString(ctx, "memspec");
+    const char *diskspec = cmdtabString(ctx, "diskspec");
     char *xml = NULL;
     size_t len = 0;
     FILE *buf = open_memstream(&xml, &len);
-    int ret;
+    int ret = 0;
 
     if (!buf)
         abort();
@@ -262,19 +367,18 @@ snapshotCreateAs(Ctx *ctx)
         snapshotEscape(buf, desc);
         fputs("</description>\n", buf);
     }
-    if (memspec) {
-        fputs("  <memory snapshot='external' file='", buf);
-        snapshotEscape(buf, memspec);
-        fputs("'/>\n", buf);
-    }
+    if (memspec)
+        ret = snapshotSpec(ctx, buf, memspec, false);
+    if (ret == 0 && diskspec)
+        ret = snapshotSpec(ctx, buf, diskspec, true);
     fputs("</domainsnapshot>\n", buf);
     fclose(buf);
-    if (cmdtabBool(ctx, "print-xml")) {
+    if (ret < 0)
+        ret = EXIT_USAGE;
+    else if (cmdtabBool(ctx, "print-xml"))
         fputs(xml, stdout);
-        ret = EXIT_OK;
-    } else {
+    else
         ret = snapshotDoCreate(ctx, xml, NULL);
-    }
     free(xml);
     return ret;
 }
@@ -842,8 +946,12 @@ static const CmdOpt optsCreateAs[] = {
       "a description" },
     { "print-xml", OPT_BOOL, 0, NULL,
       "print the snapshot XML instead of creating it" },
-    { "memspec", OPT_STRING, 0, "FILE",
-      "save the memory to this file (an external snapshot)" },
+    { "memspec", OPT_STRING, 0, "SPEC",
+      "[file=]PATH[,snapshot=external|no]: save the memory to PATH (an "
+      "external snapshot)" },
+    { "diskspec", OPT_STRING, 0, "SPEC",
+      "DISK[,snapshot=external|internal|no][,driver=TYPE][,file=PATH]: "
+      "how to snapshot one disk" },
     OPTS_CREATE_COMMON,
     { NULL },
 };

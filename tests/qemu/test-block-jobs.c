@@ -106,6 +106,51 @@ diskSourceIs(virDomainPtr dom, const char *dst, const char *needle)
     return ok;
 }
 
+/* The chain of disk DST in DOM's live XML as "a.qcow2>b.qcow2>|": the
+ * base names of its source and <backingStore> files, '|' for the empty
+ * element that ends a complete chain; waits up to MS for WANT. */
+static bool
+diskChainIs(virDomainPtr dom, const char *dst, const char *want, int ms)
+{
+    long long until = qtNowMs() + ms;
+    char got[512] = "";
+
+    do {
+        char *xml = virDomainGetXMLDesc(dom, 0);
+        char target[64], *t, *disk, *p;
+
+        got[0] = '\0';
+        snprintf(target, sizeof(target), "<target dev='%s'", dst);
+        if (xml && (t = strstr(xml, target))) {
+            *t = '\0';
+            disk = strrchr(xml, '<');
+            while (disk > xml && strncmp(disk, "<disk", 5) != 0)
+                disk--;
+            for (p = disk; (p = strpbrk(p, "f<")); p++) {
+                if (strncmp(p, "file='", 6) == 0) {
+                    char *end = strchr(p + 6, '\'');
+                    char *slash;
+
+                    *end = '\0';
+                    slash = strrchr(p + 6, '/');
+                    snprintf(got + strlen(got), sizeof(got) - strlen(got),
+                             "%s>", slash ? slash + 1 : p + 6);
+                    p = end;
+                } else if (strncmp(p, "<backingStore/>", 15) == 0) {
+                    snprintf(got + strlen(got), sizeof(got) - strlen(got),
+                             "|");
+                }
+            }
+        }
+        free(xml);
+        if (strcmp(got, want) == 0)
+            return true;
+        usleep(50 * 1000);
+    } while (qtNowMs() < until);
+    printf("# chain of %s: %s\n", dst, got);
+    return false;
+}
+
 static void
 makeImages(void)
 {
@@ -225,6 +270,8 @@ testCopy(virDomainPtr dom)
             "abort with pivot: %s", qtErrMsg());
     TAP_OK(diskSourceIs(dom, "vdb", "/copy.qcow2"),
            "live XML: vdb's source is the new image");
+    TAP_OK(diskChainIs(dom, "vdb", "copy.qcow2>|", 0),
+           "live XML: the full copy has no backing chain");
     TAP_OK(!xmlHas(dom, "<mirror"), "no <mirror> left");
     TAP_OK(jobEvent(VIR_DOMAIN_BLOCK_JOB_TYPE_COPY,
                     VIR_DOMAIN_BLOCK_JOB_COMPLETED), "copy completed event");
@@ -247,6 +294,8 @@ testCommit(virDomainPtr dom)
     virDomainBlockJobInfo info;
     char cmd[600], *out;
 
+    TAP_OK(diskChainIs(dom, "vdc", "ctop.qcow2>cmid.qcow2>cbase.qcow2>|", 0),
+           "live XML: vdc's backing chain");
     TAP_INT(virDomainBlockCommit(dom, "vdc", NULL, NULL, 0, 0), -1,
             "committing the active layer without flag 'active' fails");
     TAP_INT(qtErrCode(), VIR_ERR_INVALID_ARG, "... INVALID_ARG");
@@ -274,6 +323,8 @@ testCommit(virDomainPtr dom)
     TAP_OK(strstr(out, "cbase.qcow2") && !strstr(out, "cmid.qcow2"),
            "the top image now backs onto the base directly");
     free(out);
+    TAP_OK(diskChainIs(dom, "vdc", "ctop.qcow2>cbase.qcow2>|", EVENT_MS),
+           "live XML: the middle image left the chain");
 
     TAP_INT(virDomainBlockCommit(dom, "vdc", NULL, NULL, 0,
                                  VIR_DOMAIN_BLOCK_COMMIT_ACTIVE), 0,
@@ -289,6 +340,8 @@ testCommit(virDomainPtr dom)
             "pivot of the active commit: %s", qtErrMsg());
     TAP_OK(diskSourceIs(dom, "vdc", "/cbase.qcow2"),
            "live XML: vdc's source is the base image");
+    TAP_OK(diskChainIs(dom, "vdc", "cbase.qcow2>|", 0),
+           "live XML: the base image alone");
     TAP_OK(jobEvent(VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT,
                     VIR_DOMAIN_BLOCK_JOB_COMPLETED),
            "active commit completed event");

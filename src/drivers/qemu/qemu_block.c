@@ -1071,3 +1071,28 @@ qemuBlockChainRemove(DiskDef *disk, const char *path, const char *below,
         return;
     }
 }
+
+void
+qemuBlockChainPivot(DiskDef *disk, const char *path)
+{
+    XNode *n, *rest;
+
+    for (n = disk->backingStore; n; n = chainNext(n)) {
+        const char *p = chainNodePath(n);
+        const char *idx = chainAttr(n->attrs, n->nattrs, "index");
+
+        if (!p || strcmp(p, path) != 0)
+            continue;
+        if (idx)
+            chainExtraSet(&disk->srcExtra, "index", idx);
+        else
+            chainExtraDel(&disk->srcExtra, "index");
+        if ((rest = chainNext(n)))
+            chainUnlink(n, rest);
+        xtreeFree(disk->backingStore);
+        disk->backingStore = rest;
+        return;
+    }
+    /* a new image (a copy): its number and chain come with the refresh */
+    chainExtraDel(&disk->srcExtra, "index");
+}

@@ -89,6 +89,11 @@ void qemuBlockChainPush(DiskDef *disk, const char *path, const char *format);
 void qemuBlockChainRemove(DiskDef *disk, const char *path,
                           const char *below, const char *belowFmt);
 
+/* DISK of a live definition switches to image PATH (a pivot): when PATH
+ * is in its chain, the images above it leave the chain and PATH keeps
+ * its number; else the chain waits for the next refresh. */
+void qemuBlockChainPivot(DiskDef *disk, const char *path);
+
 /* ---- qemu_blockiotune.c ---- */
 
 /* Fill the I/O throttling slots. */

@@ -828,6 +828,9 @@ qemuDomainBlockJobAbort(virDomainPtr dom, const char *disk,
     }
     if (jobWaitGone(d, bd.dst) < 0)
         goto cleanup;
+    /* the caller sees the new chain at once */
+    if (qemuBlockChainRefresh(d) < 0)
+        errorReset();
     /* the completion event was handled before QEMU's answer came */
     dd = jobDisk(d, &bd);
     if (pivot && (!dd || mirrorFind(dd, NULL) || !dd->srcPath ||
@@ -872,6 +875,7 @@ jobPivot(QemuDom *d, DiskDef *disk, const XNode *m)
             errorReset();
         }
     }
+    qemuBlockChainPivot(disk, path);
     free(disk->srcPath);
     disk->srcPath = allocStrdup(path);
     free(disk->driverType);
@@ -941,6 +945,8 @@ qemuBlockJobEvent(QemuDom *d, const char *name, json_object *data)
     }
     logDebug("qemu", "domain '%s': block job on '%s' %s", d->def->name,
              disk->dst, name);
+    /* the chain changed (pull, commit, pivot): read it back from QEMU */
+    qemuProcessKick(d, QEMU_ACTION_CHAIN);
     jobEventQueue(d, disk, type, status);
     if (qemuStateSaveStatus(d->drv, d) < 0)
         errorReset();

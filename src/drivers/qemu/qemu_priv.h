@@ -28,6 +28,7 @@ enum {
     QEMU_ACTION_RESTART = 1 << 1,       /* system_reset + cont */
     QEMU_ACTION_STOP = 1 << 2,          /* leave the thread */
     QEMU_ACTION_DESTROY = 1 << 3,       /* kill QEMU (on_crash=destroy) */
+    QEMU_ACTION_CHAIN = 1 << 4,         /* reread the disks' backing chains */
 };
 
 /* One domain. Guarded by its driver's lock unless said otherwise. */

@@ -3,6 +3,7 @@
 #define ERROR_DOMAIN VIR_FROM_QEMU
 
 #include "qemu_priv.h"
+#include "qemu_block.h"
 #include "qemu_net.h"
 #include "qemu_events.h"
 #include "qmp_commands.h"
@@ -322,6 +323,7 @@ typedef struct {
 static void
 qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
 {
+    json_object *blocks = NULL;
     Qmp *mon;
 
     pthread_mutex_lock(&drv->lock);
@@ -344,8 +346,16 @@ qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
         if (qmpSystemReset(mon) < 0 || qmpCont(mon) < 0)
             logDebug("qemu", "restart of domain '%s' failed", d->def->name);
     }
+    if ((actions & QEMU_ACTION_CHAIN) && !(actions & QEMU_ACTION_QUIT))
+        blocks = qemuBlockChainQuery(mon);
     errorReset();
     pthread_mutex_lock(&drv->lock);
+    if (blocks && d->pid > 0) {
+        qemuBlockChainApply(d->def, blocks);
+        if (qemuStateSaveStatus(drv, d) < 0)
+            errorReset();
+    }
+    json_object_put(blocks);
     if (actions & QEMU_ACTION_RESTART) {
         d->gotShutdown = false;
         if (d->state != VIR_DOMAIN_RUNNING) {

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,40 @@ qtLifecycle(const char *name, int event, int detail, int ms)
     return qtEventWait(name, VIR_DOMAIN_EVENT_ID_LIFECYCLE, event, detail, ms);
 }
 
+/* ---- host commands ---- */
+
+/* Exit status of the shell command built from FMT, -1 if it died. */
+static inline int __attribute__((format(printf, 1, 2)))
+qtSh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The <disk> element of a virtio disk DEV on image PATH of FORMAT
+ * (caller frees). */
+static inline char *
+qtDiskXML(const char *path, const char *format, const char *dev)
+{
+    char *xml = NULL;
+
+    if (asprintf(&xml,
+                 "    <disk type='file' device='disk'>\n"
+                 "      <driver name='qemu' type='%s'/>\n"
+                 "      <source file='%s'/>\n"
+                 "      <target dev='%s' bus='virtio'/>\n"
+                 "    </disk>\n", format, path, dev) < 0)
+        abort();
+    return xml;
+}
+
 /* ---- state ---- */
 
 /* Wait up to MS for DOM to reach STATE; *REASON gets the last reason. */
@@ -394,6 +429,51 @@ qtConsoleClose(QtConsole *c)
     virStreamAbort(c->st);
     virStreamFree(c->st);
     c->st = NULL;
+}
+
+/* ---- common openings ---- */
+
+/* Open ROOT's qemu:///embed with the event loop running, errors kept
+ * quiet and lifecycle events recorded; NULL (reported) on failure. */
+static inline virConnectPtr
+qtConnect(const char *root)
+{
+    char *uri = qtURI(root);
+    virConnectPtr conn;
+
+    qtEventLoopStart();
+    virSetErrorFunc(NULL, qtNoErrors);
+    conn = qtOpen(uri);
+    TAP_OK(conn != NULL, "open %s: %s", uri, qtErrMsg());
+    free(uri);
+    if (conn)
+        qtEventsWatch(conn);
+    return conn;
+}
+
+/* Define domain NAME with a new 64 MiB qcow2 image DISK as vda, start it
+ * and wait MS for the guest on console CON. Exits when it cannot be
+ * defined. */
+static inline virDomainPtr
+qtBootQcow2(virConnectPtr conn, const char *name, const char *disk,
+            QtConsole *con, int ms)
+{
+    char *extra = qtDiskXML(disk, "qcow2", "vda");
+    char *xml = qtXML(name, "", extra);
+    virDomainPtr dom;
+
+    free(extra);
+    TAP_INT(qtSh("qemu-img create -q -f qcow2 '%s' 64M", disk), 0,
+            "qcow2 disk created");
+    dom = virDomainDefineXML(conn, xml);
+    free(xml);
+    TAP_OK(dom != NULL, "define: %s", qtErrMsg());
+    if (!dom)
+        exit(tapDone());
+    TAP_INT(virDomainCreate(dom), 0, "start: %s", qtErrMsg());
+    TAP_INT(qtConsoleOpen(con, conn, dom, 0), 0, "console: %s", qtErrMsg());
+    TAP_OK(qtConsoleWait(con, QT_MARKER, ms), "guest booted");
+    return dom;
 }
 
 /* Read the pid of domain NAME's QEMU from ROOT/run/NAME.pid (0 if none). */

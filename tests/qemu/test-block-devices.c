@@ -5,27 +5,12 @@
  * and the error paths */
 #include "qemu-test.h"
 
-#include <stdarg.h>
 
 #define BOOT_MS 60000
 #define QUICK_MS 10000
 
 static virConnectPtr conn;
 static char *root;
-
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static char *
 shOut(const char *cmd)
@@ -47,10 +32,10 @@ makeImages(void)
 {
     int rc = 0;
 
-    rc |= sh("qemu-img create -q -f raw %s/raw.img 16M", root);
-    rc |= sh("printf vireo-peek-data | dd of=%s/raw.img bs=1 seek=4096 "
+    rc |= qtSh("qemu-img create -q -f raw %s/raw.img 16M", root);
+    rc |= qtSh("printf vireo-peek-data | dd of=%s/raw.img bs=1 seek=4096 "
              "conv=notrunc 2>/dev/null", root);
-    rc |= sh("qemu-img create -q -f qcow2 %s/data.qcow2 32M", root);
+    rc |= qtSh("qemu-img create -q -f qcow2 %s/data.qcow2 32M", root);
     TAP_INT(rc, 0, "images created");
 }
 

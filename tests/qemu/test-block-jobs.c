@@ -4,7 +4,6 @@
  * info, speed, events, and the error paths */
 #include "qemu-test.h"
 
-#include <stdarg.h>
 
 #define BOOT_MS 60000
 #define EVENT_MS 60000
@@ -42,21 +41,6 @@ jobEvent(int type, int status)
 }
 
 /* ---- host helpers ---- */
-
-/* Run the shell command FMT...; its exit status. */
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* The standard output of the shell command CMD (caller frees). */
 static char *
@@ -156,18 +140,18 @@ makeImages(void)
 {
     int rc = 0;
 
-    rc |= sh("qemu-img create -q -f raw %s/scratch.img 8M", root);
-    rc |= sh("qemu-img create -q -f qcow2 %s/pbase.qcow2 64M", root);
-    rc |= sh("qemu-io -f qcow2 -c 'write -P 0x11 0 4M' %s/pbase.qcow2 "
+    rc |= qtSh("qemu-img create -q -f raw %s/scratch.img 8M", root);
+    rc |= qtSh("qemu-img create -q -f qcow2 %s/pbase.qcow2 64M", root);
+    rc |= qtSh("qemu-io -f qcow2 -c 'write -P 0x11 0 4M' %s/pbase.qcow2 "
              ">/dev/null", root);
-    rc |= sh("qemu-img create -q -f qcow2 -F qcow2 -b %s/pbase.qcow2 "
+    rc |= qtSh("qemu-img create -q -f qcow2 -F qcow2 -b %s/pbase.qcow2 "
              "%s/ptop.qcow2", root, root);
-    rc |= sh("qemu-img create -q -f qcow2 %s/cbase.qcow2 32M", root);
-    rc |= sh("qemu-img create -q -f qcow2 -F qcow2 -b %s/cbase.qcow2 "
+    rc |= qtSh("qemu-img create -q -f qcow2 %s/cbase.qcow2 32M", root);
+    rc |= qtSh("qemu-img create -q -f qcow2 -F qcow2 -b %s/cbase.qcow2 "
              "%s/cmid.qcow2", root, root);
-    rc |= sh("qemu-io -f qcow2 -c 'write -P 0x5a 1M 64k' %s/cmid.qcow2 "
+    rc |= qtSh("qemu-io -f qcow2 -c 'write -P 0x5a 1M 64k' %s/cmid.qcow2 "
              ">/dev/null", root);
-    rc |= sh("qemu-img create -q -f qcow2 -F qcow2 -b %s/cmid.qcow2 "
+    rc |= qtSh("qemu-img create -q -f qcow2 -F qcow2 -b %s/cmid.qcow2 "
              "%s/ctop.qcow2", root, root);
     TAP_INT(rc, 0, "images created with qemu-img and qemu-io");
 }
@@ -275,7 +259,7 @@ testCopy(virDomainPtr dom)
     TAP_OK(!xmlHas(dom, "<mirror"), "no <mirror> left");
     TAP_OK(jobEvent(VIR_DOMAIN_BLOCK_JOB_TYPE_COPY,
                     VIR_DOMAIN_BLOCK_JOB_COMPLETED), "copy completed event");
-    TAP_INT(sh("qemu-img convert -U -f qcow2 -O raw %s %s/copy.raw", path,
+    TAP_INT(qtSh("qemu-img convert -U -f qcow2 -O raw %s %s/copy.raw", path,
                root), 0, "the new image converts to raw");
     snprintf(path, sizeof(path), "%s/copy.raw", root);
     if ((f = fopen(path, "rb"))) {
@@ -314,7 +298,7 @@ testCommit(virDomainPtr dom)
     }
     TAP_OK(jobEvent(VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT,
                     VIR_DOMAIN_BLOCK_JOB_COMPLETED), "commit completed event");
-    TAP_INT(sh("qemu-io -U -r -f qcow2 -c 'read -P 0x5a 1M 64k' "
+    TAP_INT(qtSh("qemu-io -U -r -f qcow2 -c 'read -P 0x5a 1M 64k' "
                "%s/cbase.qcow2 | grep -q 'read 65536'", root), 0,
             "the middle layer's data is in the base image");
     snprintf(cmd, sizeof(cmd), "qemu-img info -U --output=json %s/ctop.qcow2",

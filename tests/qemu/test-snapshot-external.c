@@ -5,7 +5,6 @@
  * overlay) with the guest's writes ending up in the base image */
 #include "qemu-test.h"
 
-#include <stdarg.h>
 
 #define BOOT_MS 60000
 #define QUICK_MS 10000
@@ -14,21 +13,6 @@
 static virConnectPtr conn;
 static char *root;
 static char disk[256];
-
-/* Exit status of a shell command built from FMT. */
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* ROOT/NAME into BUF. */
 static const char *
@@ -78,7 +62,7 @@ imageHas(const char *file, const char *text, int sector)
         if (*p == '-')
             *p = '.';
     text = pat;
-    return sh("qemu-io -r -U -f qcow2 -c 'read -v %d 16' '%s' 2>/dev/null | "
+    return qtSh("qemu-io -r -U -f qcow2 -c 'read -v %d 16' '%s' 2>/dev/null | "
               "grep -q '%s'", sector * 512, file, text) == 0;
 }
 
@@ -92,34 +76,6 @@ snapXML(virDomainPtr dom, const char *fmt, const char *a, const char *b,
     return virDomainSnapshotCreateXML(dom, xml, flags);
 }
 
-static virDomainPtr
-setup(QtConsole *con)
-{
-    char extra[512];
-    char *xml;
-    virDomainPtr dom;
-
-    snprintf(disk, sizeof(disk), "%s/disk.qcow2", root);
-    TAP_INT(sh("qemu-img create -q -f qcow2 '%s' 64M", disk), 0,
-            "qcow2 disk created");
-    snprintf(extra, sizeof(extra),
-             "    <disk type='file' device='disk'>\n"
-             "      <driver name='qemu' type='qcow2'/>\n"
-             "      <source file='%s'/>\n"
-             "      <target dev='vda' bus='virtio'/>\n"
-             "    </disk>\n", disk);
-    xml = qtXML("ext", "", extra);
-    dom = virDomainDefineXML(conn, xml);
-    free(xml);
-    TAP_OK(dom != NULL, "define: %s", qtErrMsg());
-    if (!dom)
-        exit(tapDone());
-    TAP_INT(virDomainCreate(dom), 0, "start: %s", qtErrMsg());
-    TAP_INT(qtConsoleOpen(con, conn, dom, 0), 0, "console: %s", qtErrMsg());
-    TAP_OK(qtConsoleWait(con, QT_MARKER, BOOT_MS), "guest booted");
-    return dom;
-}
-
 /* Snapshots that must fail leave the guest running and no file. */
 static void
 testErrors(virDomainPtr dom)
@@ -128,7 +84,7 @@ testErrors(virDomainPtr dom)
     virDomainSnapshotPtr s;
     int st = -1;
 
-    TAP_INT(sh("touch '%s'", path(mem, sizeof(mem), "taken.mem")), 0,
+    TAP_INT(qtSh("touch '%s'", path(mem, sizeof(mem), "taken.mem")), 0,
             "a file in the way");
     s = snapXML(dom, "<domainsnapshot><name>bad1</name><memory "
                 "snapshot='external' file='%s'/>%s</domainsnapshot>", mem, "",
@@ -155,7 +111,7 @@ testErrors(virDomainPtr dom)
            "memory with disk-only is refused (%s)", qtErrMsg());
     TAP_OK(!exists("disk.bad1") && !exists("disk.bad2") &&
            !exists("disk.bad4") && !exists("m4.mem") &&
-           sh("ls '%s' | grep -q 'taken.mem.'", root) != 0,
+           qtSh("ls '%s' | grep -q 'taken.mem.'", root) != 0,
            "no overlay or temporary file left behind");
     TAP_INT(virDomainGetState(dom, &st, NULL, 0), 0, "state");
     TAP_INT(st, VIR_DOMAIN_RUNNING, "the guest still runs");
@@ -193,7 +149,7 @@ testMemory(virDomainPtr dom, QtConsole *con)
            "paused and resumed around it");
     TAP_OK(exists("s1.mem") && exists("disk.s1"),
            "memory file and overlay exist");
-    TAP_INT(sh("qemu-img info -U --output=json '%s' | grep -q "
+    TAP_INT(qtSh("qemu-img info -U --output=json '%s' | grep -q "
                "'\"backing-filename\": \"%s\"'", ov, disk), 0,
             "the overlay is backed by the disk");
     snprintf(meta, sizeof(meta), "%s/snapshot/ext/s1.xml", root);
@@ -352,7 +308,7 @@ testDelete(virDomainPtr dom, QtConsole *con)
     TAP_OK(imageHas(disk, "vireo-B", 200) && imageHas(disk, "vireo-C", 300) &&
            !imageHas(disk, "vireo-D", 400),
            "B and C are in the base image now, D is not");
-    TAP_INT(sh("qemu-img info -U --output=json '%s' | grep -q "
+    TAP_INT(qtSh("qemu-img info -U --output=json '%s' | grep -q "
                "'\"backing-filename\": \"%s\"'", ov2, disk), 0,
             "s2's overlay is backed by the disk now");
     TAP_INT(virDomainSnapshotNum(dom, 0), 2, "two snapshots left");
@@ -430,19 +386,10 @@ main(void)
         return tapDone();
     }
     root = qtRoot();
-    qtEventLoopStart();
-    virSetErrorFunc(NULL, qtNoErrors);
-    {
-        char *uri = qtURI(root);
-
-        conn = qtOpen(uri);
-        TAP_OK(conn != NULL, "open %s: %s", uri, qtErrMsg());
-        free(uri);
-    }
-    if (!conn)
+    if (!(conn = qtConnect(root)))
         return tapDone();
-    qtEventsWatch(conn);
-    dom = setup(&con);
+    snprintf(disk, sizeof(disk), "%s/disk.qcow2", root);
+    dom = qtBootQcow2(conn, "ext", disk, &con, BOOT_MS);
     testErrors(dom);
     testMemory(dom, &con);
     testChainXML(dom);

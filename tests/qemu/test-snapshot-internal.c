@@ -60,29 +60,8 @@ guest(QtConsole *c, const char *cmd, const char *expect)
 static virDomainPtr
 setup(QtConsole *con)
 {
-    char extra[512], cmd[600];
-    char *xml;
-    virDomainPtr dom;
-
     snprintf(disk, sizeof(disk), "%s/disk.qcow2", root);
-    snprintf(cmd, sizeof(cmd), "qemu-img create -q -f qcow2 '%s' 64M", disk);
-    TAP_INT(system(cmd), 0, "qcow2 disk created");
-    snprintf(extra, sizeof(extra),
-             "    <disk type='file' device='disk'>\n"
-             "      <driver name='qemu' type='qcow2'/>\n"
-             "      <source file='%s'/>\n"
-             "      <target dev='vda' bus='virtio'/>\n"
-             "    </disk>\n", disk);
-    xml = qtXML("snap", "", extra);
-    dom = virDomainDefineXML(conn, xml);
-    free(xml);
-    TAP_OK(dom != NULL, "define: %s", qtErrMsg());
-    if (!dom)
-        exit(tapDone());
-    TAP_INT(virDomainCreate(dom), 0, "start: %s", qtErrMsg());
-    TAP_INT(qtConsoleOpen(con, conn, dom, 0), 0, "console: %s", qtErrMsg());
-    TAP_OK(qtConsoleWait(con, QT_MARKER, BOOT_MS), "guest booted");
-    return dom;
+    return qtBootQcow2(conn, "snap", disk, con, BOOT_MS);
 }
 
 static void
@@ -364,13 +343,8 @@ main(void)
     }
     root = qtRoot();
     uri = qtURI(root);
-    qtEventLoopStart();
-    virSetErrorFunc(NULL, qtNoErrors);
-    conn = qtOpen(uri);
-    TAP_OK(conn != NULL, "open %s: %s", uri, qtErrMsg());
-    if (!conn)
+    if (!(conn = qtConnect(root)))
         return tapDone();
-    qtEventsWatch(conn);
     dom = setup(&con);
     testCreate(dom, &con);
     testTree(dom);

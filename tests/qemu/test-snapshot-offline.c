@@ -5,7 +5,6 @@
  * with snapshots */
 #include "qemu-test.h"
 
-#include <stdarg.h>
 
 #define QUICK_MS 10000
 #define EVENT_MS 60000
@@ -30,35 +29,16 @@ run(const char *cmd)
     return out;
 }
 
-/* Exit status of a shell command built from FMT. */
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static virDomainPtr
 defineWith(const char *name, const char *path, const char *fmt)
 {
-    char extra[512];
+    char *extra;
     char *xml;
     virDomainPtr dom;
 
-    snprintf(extra, sizeof(extra),
-             "    <disk type='file' device='disk'>\n"
-             "      <driver name='qemu' type='%s'/>\n"
-             "      <source file='%s'/>\n"
-             "      <target dev='vda' bus='virtio'/>\n"
-             "    </disk>\n", fmt, path);
+    extra = qtDiskXML(path, fmt, "vda");
     xml = qtXML(name, "", extra);
+    free(extra);
     dom = virDomainDefineXML(conn, xml);
     free(xml);
     TAP_OK(dom != NULL, "define %s: %s", name, qtErrMsg());
@@ -95,22 +75,22 @@ testInternalOffline(virDomainPtr dom)
             "listed as inactive");
     TAP_OK(snap(dom, "o1", 0) == NULL &&
            qtErrCode() == VIR_ERR_OPERATION_INVALID, "duplicate o1 refused");
-    TAP_INT(sh("qemu-img snapshot -l '%s' | grep -q ' o1 '", disk), 0,
+    TAP_INT(qtSh("qemu-img snapshot -l '%s' | grep -q ' o1 '", disk), 0,
             "qemu-img lists o1");
-    TAP_INT(sh("qemu-io -f qcow2 -c 'write -P 0x55 0 64k' '%s' >/dev/null",
+    TAP_INT(qtSh("qemu-io -f qcow2 -c 'write -P 0x55 0 64k' '%s' >/dev/null",
                disk), 0, "disk changed after o1");
     TAP_INT(virDomainRevertToSnapshot(o1, 0), 0, "revert to o1: %s",
             qtErrMsg());
     TAP_INT(virDomainIsActive(dom), 0, "still shut off");
-    TAP_INT(sh("qemu-io -f qcow2 -c 'read -P 0 0 64k' '%s' | "
+    TAP_INT(qtSh("qemu-io -f qcow2 -c 'read -P 0 0 64k' '%s' | "
                "grep -q 'read 65536'", disk), 0,
             "the disk's content is back to o1's (zeros)");
     nm = snap(dom, "nm", VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA);
     TAP_OK(nm != NULL, "snapshot without metadata: %s", qtErrMsg());
-    TAP_INT(sh("qemu-img snapshot -l '%s' | grep -q ' nm '", disk), 0,
+    TAP_INT(qtSh("qemu-img snapshot -l '%s' | grep -q ' nm '", disk), 0,
             "... taken on the disk");
     TAP_INT(virDomainSnapshotNum(dom, 0), 1, "... but not listed");
-    TAP_INT(sh("qemu-img snapshot -d nm '%s'", disk), 0, "(removed)");
+    TAP_INT(qtSh("qemu-img snapshot -d nm '%s'", disk), 0, "(removed)");
     virDomainSnapshotFree(nm);
     virDomainSnapshotFree(o1);
 }
@@ -153,7 +133,7 @@ testExternalOffline(virDomainPtr dom)
     TAP_INT(virDomainRevertToSnapshot(e1, 0), -1, "revert to e1 fails");
     TAP_INT(qtErrCode(), VIR_ERR_NO_SUPPORT, "... NO_SUPPORT (%s)",
             qtErrMsg());
-    TAP_INT(sh("qemu-io -f qcow2 -c 'write -P 0xaa 1M 64k' '%s' >/dev/null",
+    TAP_INT(qtSh("qemu-io -f qcow2 -c 'write -P 0xaa 1M 64k' '%s' >/dev/null",
                overlay), 0, "data written to the overlay");
     TAP_INT(virDomainSnapshotDelete(e1, 0), 0, "delete e1: %s", qtErrMsg());
     TAP_OK(access(overlay, F_OK) != 0, "overlay gone");
@@ -161,7 +141,7 @@ testExternalOffline(virDomainPtr dom)
     TAP_OK(xml && !strstr(xml, overlay) && strstr(xml, disk),
            "the domain uses its disk again");
     free(xml);
-    TAP_INT(sh("qemu-io -f qcow2 -c 'read -P 0xaa 1M 64k' '%s' | "
+    TAP_INT(qtSh("qemu-io -f qcow2 -c 'read -P 0xaa 1M 64k' '%s' | "
                "grep -q 'read 65536'", disk), 0,
             "the overlay's data was committed into the disk");
     virDomainSnapshotFree(e1);
@@ -188,7 +168,7 @@ testRunning(virDomainPtr dom)
     TAP_OK(e2 != NULL, "disk-only snapshot of the running domain: %s",
            qtErrMsg());
     TAP_OK(access(overlay, F_OK) == 0, "overlay %s exists", overlay);
-    TAP_INT(sh("qemu-img info -U --output=json '%s' | grep -q '\"backing-"
+    TAP_INT(qtSh("qemu-img info -U --output=json '%s' | grep -q '\"backing-"
                "filename\": \"%s\"'", overlay, disk), 0,
             "backed by the disk");
     xml = virDomainGetXMLDesc(dom, 0);
@@ -212,7 +192,7 @@ testRunning(virDomainPtr dom)
     TAP_OK(qtLifecycle("off", VIR_DOMAIN_EVENT_STOPPED,
                        VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT, EVENT_MS),
            "STOPPED_FROM_SNAPSHOT event");
-    TAP_INT(sh("qemu-img snapshot -l '%s' | grep -q ' h1 '", disk), 0,
+    TAP_INT(qtSh("qemu-img snapshot -l '%s' | grep -q ' h1 '", disk), 0,
             "h1 is in the disk");
     virDomainSnapshotFree(e2);
     virDomainSnapshotFree(h1);
@@ -252,7 +232,7 @@ testErrors(virDomainPtr dom, virDomainPtr raw)
     TAP_INT(virDomainUndefineFlags(dom,
                                    VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA), 0,
             "undefine with snapshots-metadata: %s", qtErrMsg());
-    TAP_INT(sh("test -e '%s/snapshot/off'", root), 1, "metadata removed");
+    TAP_INT(qtSh("test -e '%s/snapshot/off'", root), 1, "metadata removed");
 }
 
 int
@@ -267,21 +247,11 @@ main(void)
         return tapDone();
     }
     root = qtRoot();
-    qtEventLoopStart();
-    virSetErrorFunc(NULL, qtNoErrors);
-    {
-        char *uri = qtURI(root);
-
-        conn = qtOpen(uri);
-        TAP_OK(conn != NULL, "open %s: %s", uri, qtErrMsg());
-        free(uri);
-    }
-    if (!conn)
+    if (!(conn = qtConnect(root)))
         return tapDone();
-    qtEventsWatch(conn);
     snprintf(disk, sizeof(disk), "%s/disk.qcow2", root);
     snprintf(raw, sizeof(raw), "%s/raw.img", root);
-    TAP_INT(sh("qemu-img create -q -f qcow2 '%s' 64M && "
+    TAP_INT(qtSh("qemu-img create -q -f qcow2 '%s' 64M && "
                "qemu-img create -q -f raw '%s' 16M", disk, raw), 0,
             "images created");
     dom = defineWith("off", disk, "qcow2");

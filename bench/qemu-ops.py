@@ -20,10 +20,11 @@ MARKER = b"VIREO-GUEST-READY"
 MB = 1e6
 STATS_CALLS = 20
 GUESTS = 5
-root, guest, savedir = sys.argv[1], sys.argv[2], sys.argv[3]
-# guest memory dirtied before the save, in MiB: /tmp (tmpfs) and / (the
-# initramfs) each hold at most half of the guest's RAM
-fill_mib = int(sys.argv[4]) if len(sys.argv) > 4 else 160
+if __name__ == "__main__":
+    root, guest, savedir = sys.argv[1], sys.argv[2], sys.argv[3]
+    # guest memory dirtied before the save, in MiB: /tmp (tmpfs) and / (the
+    # initramfs) each hold at most half of the guest's RAM
+    fill_mib = int(sys.argv[4]) if len(sys.argv) > 4 else 160
 
 XML = """<domain type='qemu'>
   <name>opsbench%d</name>
@@ -248,4 +249,5 @@ def main():
     print(json.dumps(out))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -31,6 +31,17 @@
                       VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING | \
                       VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS)
 
+/* The QMP queries behind the groups, in the order they are sent. */
+enum {
+    STATS_Q_BALLOON, STATS_Q_CPUS, STATS_Q_BLOCK, STATS_Q_BLOCKSTATS,
+    STATS_Q_IOTHREADS, STATS_Q_DIRTY, STATS_Q_LAST
+};
+
+static const char *const statsQueryNames[STATS_Q_LAST] = {
+    "query-balloon", "query-cpus-fast", "query-block", "query-blockstats",
+    "query-iothreads", "query-dirty-rate",
+};
+
 /* What QEMU told us about one domain, gathered without the lock. */
 typedef struct {
     bool haveBalloon;
@@ -41,11 +52,22 @@ typedef struct {
     int nblk;
     QmpBlockStats *bst;
     int nbst;
-    json_object *nodes;                 /* query-named-block-nodes */
     QmpIothread *iot;
     int niot;
     json_object *dirty;                 /* query-dirty-rate */
 } StatsData;
+
+/* One domain's record in the making: its queries are in flight on its
+ * monitor while the other domains' are too. */
+typedef struct {
+    QemuDom *d;                         /* a reference */
+    Qmp *mon;                           /* acquired while QEMU answers */
+    QmpBatch *batch;
+    json_object *cmds[STATS_Q_LAST];
+    int kinds[STATS_Q_LAST];            /* STATS_Q_* of each command */
+    int ncmds;
+    StatsData q;
+} StatsWork;
 
 typedef struct {
     virTypedParameterPtr list;
@@ -58,7 +80,6 @@ statsDataClear(StatsData *s)
     qmpCpuListFree(s->cpus, s->ncpus);
     qmpBlockInfoListFree(s->blk, s->nblk);
     qmpBlockStatsListFree(s->bst, s->nbst);
-    json_object_put(s->nodes);
     qmpIothreadListFree(s->iot, s->niot);
     json_object_put(s->dirty);
     memset(s, 0, sizeof(*s));
@@ -95,40 +116,104 @@ statStr(StatList *s, const char *value, const char *fmt, size_t i)
     typedParamsAddString(&s->list, &s->n, &s->max, name, value);
 }
 
-/* ---- gathering (no lock held) ---- */
+/* ---- asking QEMU ---- */
 
-static void
-statsGather(Qmp *mon, unsigned int groups, StatsData *s)
+/* The queries GROUPS need for D (lock held), as a mask of 1 << STATS_Q_*.
+ * A query whose answer the definition already gives is left out: no
+ * balloon device, no disk, no I/O thread (the live definition follows
+ * hotplug). */
+static unsigned int
+statsQueries(const QemuDom *d, unsigned int groups)
 {
-    json_object *cmd;
+    const DomainDef *def = d->def;
+    const MemballoonDef *mb = def->memballoon;
+    unsigned int q = 0;
 
-    if (groups & VIR_DOMAIN_STATS_BALLOON)
-        s->haveBalloon = qmpQueryBalloon(mon, &s->balloon) == 0;
-    if ((groups & VIR_DOMAIN_STATS_VCPU) &&
-        (s->ncpus = qmpQueryCpusFast(mon, &s->cpus)) < 0)
-        s->ncpus = 0;
-    if (groups & VIR_DOMAIN_STATS_BLOCK) {
-        if ((s->nblk = qmpQueryBlock(mon, &s->blk)) < 0)
-            s->nblk = 0;
-        if ((s->nbst = qmpQueryBlockstats(mon, false, &s->bst)) < 0)
-            s->nbst = 0;
-        if (qmpQueryNamedBlockNodes(mon, &s->nodes) < 0)
-            s->nodes = NULL;
+    if ((groups & VIR_DOMAIN_STATS_BALLOON) && mb && mb->model &&
+        strcmp(mb->model, "virtio") == 0)
+        q |= 1u << STATS_Q_BALLOON;
+    if (groups & VIR_DOMAIN_STATS_VCPU)
+        q |= 1u << STATS_Q_CPUS;
+    if ((groups & VIR_DOMAIN_STATS_BLOCK) && def->ndisks > 0)
+        q |= 1u << STATS_Q_BLOCK | 1u << STATS_Q_BLOCKSTATS;
+    if ((groups & VIR_DOMAIN_STATS_IOTHREAD) && def->iothreads > 0)
+        q |= 1u << STATS_Q_IOTHREADS;
+    if (groups & VIR_DOMAIN_STATS_DIRTYRATE)
+        q |= 1u << STATS_Q_DIRTY;
+    return q;
+}
+
+/* Send W's queries to its QEMU without waiting (lock held). A domain QEMU
+ * cannot be asked about gets a record from what is known. */
+static void
+statsAsk(StatsWork *w, unsigned int groups, unsigned int flags)
+{
+    QemuDom *d = w->d;
+    unsigned int want;
+
+    if (!qemuDomIsActive(d) || !d->mon ||
+        ((flags & VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT) && d->job) ||
+        !(want = statsQueries(d, groups)))
+        return;
+    for (int k = 0; k < STATS_Q_LAST; k++) {
+        if (!(want & (1u << k)))
+            continue;
+        w->kinds[w->ncmds] = k;
+        w->cmds[w->ncmds++] = qmpCommandNew(statsQueryNames[k], NULL);
     }
-    if ((groups & VIR_DOMAIN_STATS_IOTHREAD) &&
-        (s->niot = qmpQueryIothreads(mon, &s->iot)) < 0)
-        s->niot = 0;
-    if ((groups & VIR_DOMAIN_STATS_DIRTYRATE) &&
-        (cmd = qmpCommandNew("query-dirty-rate", NULL))) {
-        json_object *reply = NULL;
+    if (!(w->mon = qemuProcessMonAcquire(d)))
+        return;
+    if (!(w->batch = qmpBatchSend(w->mon, w->cmds, w->ncmds, 0))) {
+        qemuProcessMonRelease(d);
+        w->mon = NULL;
+    }
+}
 
-        if (qmpCommandRun(mon, cmd, &reply, 0) == 0)
-            s->dirty = json_object_get(qmpReplyReturn(reply,
-                                                      "query-dirty-rate",
+/* Wait for W's answers and decode them (no lock held). */
+static void
+statsCollect(StatsWork *w)
+{
+    json_object *replies[STATS_Q_LAST] = { NULL };
+    StatsData *s = &w->q;
+
+    if (w->batch)
+        qmpBatchWait(w->batch, replies);
+    w->batch = NULL;
+    for (int i = 0; i < w->ncmds; i++) {
+        json_object *r = replies[i];
+
+        if (!r)
+            continue;
+        switch (w->kinds[i]) {
+        case STATS_Q_BALLOON:
+            s->haveBalloon = qmpQueryBalloonReply(r, &s->balloon) == 0;
+            break;
+        case STATS_Q_CPUS:
+            s->ncpus = qmpQueryCpusFastReply(r, &s->cpus);
+            break;
+        case STATS_Q_BLOCK:
+            s->nblk = qmpQueryBlockReply(r, &s->blk);
+            break;
+        case STATS_Q_BLOCKSTATS:
+            s->nbst = qmpQueryBlockstatsReply(r, &s->bst);
+            break;
+        case STATS_Q_IOTHREADS:
+            s->niot = qmpQueryIothreadsReply(r, &s->iot);
+            break;
+        case STATS_Q_DIRTY:
+            s->dirty = json_object_get(qmpReplyReturn(r, "query-dirty-rate",
                                                       json_type_object));
-        json_object_put(reply);
-        json_object_put(cmd);
+            break;
+        }
+        json_object_put(r);
     }
+    for (int i = 0; i < w->ncmds; i++)
+        json_object_put(w->cmds[i]);
+    w->ncmds = 0;
+    s->ncpus = s->ncpus < 0 ? 0 : s->ncpus;
+    s->nblk = s->nblk < 0 ? 0 : s->nblk;
+    s->nbst = s->nbst < 0 ? 0 : s->nbst;
+    s->niot = s->niot < 0 ? 0 : s->niot;
     /* a group QEMU could not answer is left out, not an error */
     errorReset();
 }
@@ -239,11 +324,13 @@ statsCpu(const QemuDom *d, StatList *s)
 {
     unsigned long long user, sys;
 
-    statULL(s, qemuProcessCpuTime(d), "cpu.time");
-    if (statsProcTimes(d->pid, 0, &user, &sys) == 0) {
-        statULL(s, user, "cpu.user");
-        statULL(s, sys, "cpu.system");
+    if (statsProcTimes(d->pid, 0, &user, &sys) < 0) {
+        statULL(s, qemuProcessCpuTime(d), "cpu.time");
+        return;
     }
+    statULL(s, user + sys, "cpu.time");
+    statULL(s, user, "cpu.user");
+    statULL(s, sys, "cpu.system");
 }
 
 static void
@@ -324,37 +411,13 @@ statsQdevIs(const char *qdev, const char *alias)
     return false;
 }
 
-/* virtual-size and actual-size of node NODE, when QEMU told them. */
-static void
-statsNodeSizes(json_object *nodes, const char *node,
-               unsigned long long *virt, unsigned long long *actual)
-{
-    size_t n = nodes && json_object_is_type(nodes, json_type_array) ?
-        json_object_array_length(nodes) : 0;
-
-    for (size_t i = 0; i < n && node; i++) {
-        json_object *o = json_object_array_get_idx(nodes, i);
-        json_object *name = json_object_object_get(o, "node-name");
-        json_object *image = json_object_object_get(o, "image"), *v;
-
-        if (!name || strcmp(json_object_get_string(name), node) != 0 ||
-            !image)
-            continue;
-        if ((v = json_object_object_get(image, "virtual-size")))
-            *virt = (unsigned long long)json_object_get_int64(v);
-        if ((v = json_object_object_get(image, "actual-size")))
-            *actual = (unsigned long long)json_object_get_int64(v);
-        return;
-    }
-}
-
 static void
 statsBlockOne(const DiskDef *disk, size_t i, const StatsData *q,
               StatList *s)
 {
     const QmpBlockStats *b = NULL;
     const QmpBlockInfo *bi = NULL;
-    unsigned long long virt = 0, actual = 0;
+    unsigned long long virt, actual;
     const char *alias = disk->info.alias;
 
     for (int k = 0; alias && k < q->nbst && !b; k++)
@@ -375,8 +438,8 @@ statsBlockOne(const DiskDef *disk, size_t i, const StatsData *q,
             i);
     statULL(s, (unsigned long long)b->flushTotalTimeNs,
             "block.%zu.fl.times", i);
-    statsNodeSizes(q->nodes, bi && bi->nodeName ? bi->nodeName : b->nodeName,
-                   &virt, &actual);
+    virt = bi ? (unsigned long long)bi->virtualSize : 0;
+    actual = bi ? (unsigned long long)bi->actualSize : 0;
     statULL(s, (unsigned long long)(b->wrHighestOffset > 0 ?
                                     b->wrHighestOffset : 0),
             "block.%zu.allocation", i);
@@ -481,35 +544,41 @@ statsFormat(const QemuDom *d, unsigned int groups, const StatsData *q,
     /* VM: QEMU's query-stats is not used: no keys */
 }
 
-/* The record of D (lock held; released while QEMU is asked). */
-static virDomainStatsRecordPtr
-statsRecord(QemuDriver *drv, QemuDom *d, unsigned int groups,
-            unsigned int flags)
+/* The records of the N domains DOMS (each referenced; the references are
+ * dropped), in that order. Lock held, released while QEMU answers. */
+static virDomainStatsRecordPtr *
+statsRecords(QemuDriver *drv, QemuDom **doms, size_t n, unsigned int groups,
+             unsigned int flags)
 {
-    StatsData q = { 0 };
-    StatList s = { NULL, 0, 0 };
-    virDomainStatsRecordPtr rec;
-    Qmp *mon = NULL;
+    virDomainStatsRecordPtr *recs = allocArray(n + 1, sizeof(*recs));
+    StatsWork *work = allocArray(n > 0 ? n : 1, sizeof(*work));
 
-    qemuDomRef(d);
-    if (qemuDomIsActive(d) && d->mon &&
-        !((flags & VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT) && d->job))
-        mon = qemuProcessMonAcquire(d);
-    errorReset();
-    if (mon) {
-        pthread_mutex_unlock(&drv->lock);
-        statsGather(mon, groups, &q);
-        pthread_mutex_lock(&drv->lock);
-        qemuProcessMonRelease(d);
+    /* every QEMU gets its questions first, then all answer at once */
+    for (size_t i = 0; i < n; i++) {
+        work[i].d = doms[i];
+        statsAsk(&work[i], groups, flags);
     }
-    statsFormat(d, groups, &q, &s);
-    statsDataClear(&q);
-    ALLOC(rec);
-    rec->dom = qemuDomObject(drv, d);
-    rec->params = s.list;
-    rec->nparams = s.n;
-    qemuDomUnref(d);
-    return rec;
+    errorReset();
+    pthread_mutex_unlock(&drv->lock);
+    for (size_t i = 0; i < n; i++)
+        statsCollect(&work[i]);
+    pthread_mutex_lock(&drv->lock);
+    for (size_t i = 0; i < n; i++) {
+        StatList s = { NULL, 0, 0 };
+        QemuDom *d = work[i].d;
+
+        if (work[i].mon)
+            qemuProcessMonRelease(d);
+        statsFormat(d, groups, &work[i].q, &s);
+        statsDataClear(&work[i].q);
+        ALLOC(recs[i]);
+        recs[i]->dom = qemuDomObject(drv, d);
+        recs[i]->params = s.list;
+        recs[i]->nparams = s.n;
+        qemuDomUnref(d);
+    }
+    free(work);
+    return recs;
 }
 
 static int
@@ -559,49 +628,32 @@ statsMatch(const QemuDom *d, unsigned int flags)
     return (states & mine) != 0;
 }
 
-static void
-statsAppend(virDomainStatsRecordPtr **recs, size_t *n, size_t *cap,
-            virDomainStatsRecordPtr rec)
-{
-    allocGrow(recs, cap, *n + 2, sizeof(**recs));
-    (*recs)[(*n)++] = rec;
-    (*recs)[*n] = NULL;
-}
-
 static int
 qemuConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
                              virDomainStatsRecordPtr **retStats,
                              unsigned int flags)
 {
     QemuDriver *drv = conn->privateData;
-    virDomainStatsRecordPtr *recs = NULL;
     QemuDom **doms;
-    size_t nrecs = 0, cap = 0, ndoms;
+    size_t n = 0;
     unsigned int groups;
 
     if (qemuGuestCheckFlags(flags, COMMON_FLAGS | 0xff, __func__) < 0 ||
         statsGroups(stats, flags, &groups) < 0)
         return -1;
-    statsAppend(&recs, &nrecs, &cap, NULL);
-    nrecs = 0;
     pthread_mutex_lock(&drv->lock);
     /* a snapshot of the list: the lock is dropped while QEMU answers */
-    ndoms = drv->ndoms;
-    doms = allocArray(ndoms + 1, sizeof(*doms));
-    for (size_t i = 0; i < ndoms; i++) {
-        doms[i] = drv->doms[i];
-        qemuDomRef(doms[i]);
+    doms = allocArray(drv->ndoms + 1, sizeof(*doms));
+    for (size_t i = 0; i < drv->ndoms; i++) {
+        if (drv->doms[i]->removed || !statsMatch(drv->doms[i], flags))
+            continue;
+        doms[n] = drv->doms[i];
+        qemuDomRef(doms[n++]);
     }
-    for (size_t i = 0; i < ndoms; i++) {
-        if (!doms[i]->removed && statsMatch(doms[i], flags))
-            statsAppend(&recs, &nrecs, &cap,
-                        statsRecord(drv, doms[i], groups, flags));
-        qemuDomUnref(doms[i]);
-    }
+    *retStats = statsRecords(drv, doms, n, groups, flags);
     pthread_mutex_unlock(&drv->lock);
     free(doms);
-    *retStats = recs;
-    return (int)nrecs;
+    return (int)n;
 }
 
 static int
@@ -609,29 +661,31 @@ qemuDomainListGetStats(virDomainPtr *doms, unsigned int stats,
                        virDomainStatsRecordPtr **retStats,
                        unsigned int flags)
 {
-    virDomainStatsRecordPtr *recs = NULL;
-    size_t nrecs = 0, cap = 0;
+    QemuDriver *drv = doms[0]->conn->privateData;
+    QemuDom **list;
+    size_t n = 0, max = 0;
     unsigned int groups;
 
     if (qemuGuestCheckFlags(flags, COMMON_FLAGS, __func__) < 0 ||
         statsGroups(stats, flags, &groups) < 0)
         return -1;
-    statsAppend(&recs, &nrecs, &cap, NULL);
-    nrecs = 0;
-    for (virDomainPtr *p = doms; *p; p++) {
-        QemuDom *d = qemuDomGet(*p);
+    while (doms[max])
+        max++;
+    list = allocArray(max + 1, sizeof(*list));
+    pthread_mutex_lock(&drv->lock);
+    for (size_t i = 0; i < max; i++) {
+        QemuDom *d = qemuDomFindByUUID(drv, doms[i]->uuid);
 
-        if (!d) {
-            /* a domain that vanished meanwhile is skipped */
-            errorReset();
+        /* a domain that vanished meanwhile is skipped */
+        if (!d)
             continue;
-        }
-        statsAppend(&recs, &nrecs, &cap,
-                    statsRecord(d->drv, d, groups, flags));
-        qemuDomRelease(d);
+        list[n] = d;
+        qemuDomRef(list[n++]);
     }
-    *retStats = recs;
-    return (int)nrecs;
+    *retStats = statsRecords(drv, list, n, groups, flags);
+    pthread_mutex_unlock(&drv->lock);
+    free(list);
+    return (int)n;
 }
 
 void

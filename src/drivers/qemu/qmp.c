@@ -18,7 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* One command waiting for its reply. It lives on the waiter's stack. */
+/* One command waiting for its reply. It lives on the waiter's stack, or in
+ * a QmpBatch. */
 typedef struct QmpPending QmpPending;
 struct QmpPending {
     long long id;
@@ -723,9 +724,10 @@ qmpUnlinkPending(Qmp *mon, QmpPending *p)
     }
 }
 
-/* Register P as waiting; fails if MON cannot take commands now. */
+/* Register the N waiters P as a whole; fails if MON cannot take commands
+ * now. */
 static int
-qmpPendingAdd(Qmp *mon, QmpPending *p)
+qmpPendingAdd(Qmp *mon, QmpPending *p, int n)
 {
     int ret = -1;
 
@@ -738,10 +740,12 @@ qmpPendingAdd(Qmp *mon, QmpPending *p)
         reportError(VIR_ERR_OPERATION_FAILED, "QEMU monitor is closed: %s",
                     mon->deadReason);
     } else {
-        p->id = mon->nextId++;
-        p->next = mon->pending;
-        mon->pending = p;
-        mon->users++;
+        for (int i = 0; i < n; i++) {
+            p[i].id = mon->nextId++;
+            p[i].next = mon->pending;
+            mon->pending = &p[i];
+            mon->users++;
+        }
         ret = 0;
     }
     pthread_mutex_unlock(&mon->lock);
@@ -818,6 +822,18 @@ qmpWaitReply(Qmp *mon, QmpPending *p, long long deadline, int timeoutMs)
     pthread_mutex_unlock(&mon->lock);
 }
 
+/* TIMEOUTMS, or MON's default when it is 0 or less. */
+static int
+qmpTimeout(Qmp *mon, int timeoutMs)
+{
+    if (timeoutMs <= 0) {
+        pthread_mutex_lock(&mon->lock);
+        timeoutMs = mon->timeoutMs;
+        pthread_mutex_unlock(&mon->lock);
+    }
+    return timeoutMs;
+}
+
 /* Send CMD (borrowed) with FD (borrowed, -1 for none) and wait for its
  * reply; *REPLY (optional) gets the whole reply. 0, or -1 with an error. */
 int
@@ -836,12 +852,8 @@ qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
         return -1;
     }
     p.name = qmpCommandName(cmd);
-    if (timeoutMs <= 0) {
-        pthread_mutex_lock(&mon->lock);
-        timeoutMs = mon->timeoutMs;
-        pthread_mutex_unlock(&mon->lock);
-    }
-    if (qmpPendingAdd(mon, &p) < 0)
+    timeoutMs = qmpTimeout(mon, timeoutMs);
+    if (qmpPendingAdd(mon, &p, 1) < 0)
         return -1;
 
     deadline = qmpNowMs() + timeoutMs;
@@ -867,6 +879,76 @@ qmpCommandRun(Qmp *mon, json_object *cmd, json_object **reply,
               int timeoutMs)
 {
     return qmpCommandRunWithFd(mon, cmd, -1, reply, timeoutMs);
+}
+
+struct QmpBatch {
+    Qmp *mon;
+    int n;
+    QmpPending *p;
+    long long deadline;
+    int timeoutMs;
+};
+
+/* Send the N commands CMDS (borrowed, kept alive until qmpBatchWait) in a
+ * row without waiting for replies; NULL with an error if MON refuses. */
+QmpBatch *
+qmpBatchSend(Qmp *mon, json_object *const *cmds, int n, int timeoutMs)
+{
+    QmpBatch *b;
+
+    for (int i = 0; i < n; i++) {
+        if (!json_object_is_type(cmds[i], json_type_object) ||
+            !json_object_object_get_ex(cmds[i], "execute", NULL)) {
+            reportError(VIR_ERR_INTERNAL_ERROR, "no QEMU command to run");
+            return NULL;
+        }
+    }
+    ALLOC(b);
+    b->mon = mon;
+    b->n = n;
+    b->p = allocArray(n > 0 ? n : 1, sizeof(*b->p));
+    for (int i = 0; i < n; i++)
+        b->p[i].name = qmpCommandName(cmds[i]);
+    b->timeoutMs = qmpTimeout(mon, timeoutMs);
+    if (qmpPendingAdd(mon, b->p, n) < 0) {
+        free(b->p);
+        free(b);
+        return NULL;
+    }
+    b->deadline = qmpNowMs() + b->timeoutMs;
+    for (int i = 0; i < n; i++)
+        qmpSend(mon, &b->p[i], cmds[i], -1, b->deadline, b->timeoutMs);
+    return b;
+}
+
+/* Collect the replies of B into REPLIES (NULL for a failed command) and
+ * free B; 0, or -1 with the error of the first failure. */
+int
+qmpBatchWait(QmpBatch *b, json_object **replies)
+{
+    int ret = 0;
+
+    for (int i = 0; i < b->n; i++) {
+        QmpPending *p = &b->p[i];
+        virErrorPtr first = NULL;
+
+        qmpWaitReply(b->mon, p, b->deadline, b->timeoutMs);
+        /* only the first failure is reported */
+        if (ret < 0)
+            first = errorSave();
+        if (qmpCheckReply(p) < 0) {
+            ret = -1;
+            json_object_put(p->reply);
+            p->reply = NULL;
+        }
+        if (first)
+            errorRestore(&first);
+        replies[i] = p->reply;
+        free(p->errMsg);
+    }
+    free(b->p);
+    free(b);
+    return ret;
 }
 
 static const char *

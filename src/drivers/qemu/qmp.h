@@ -102,6 +102,26 @@ int qmpCommandRun(Qmp *mon, json_object *cmd, json_object **reply,
 int qmpCommandRunWithFd(Qmp *mon, json_object *cmd, int fd,
                         json_object **reply, int timeoutMs);
 
+/* Commands sent in a row on one monitor, whose replies are collected
+ * later: QEMU answers them in order, and several monitors (several QEMUs)
+ * work on theirs at the same time. */
+typedef struct QmpBatch QmpBatch;
+
+/* Send the N commands CMDS (borrowed: they must stay alive until
+ * qmpBatchWait returns) to MON one after the other without waiting for any
+ * reply. TIMEOUTMS (0 or less: the monitor's timeout) counts from now for
+ * all of them. Returns the batch, to be passed to qmpBatchWait exactly once,
+ * or NULL with an error as qmpCommandRun reports it when MON takes no
+ * command (closed, or called from its event callback). */
+QmpBatch *qmpBatchSend(Qmp *mon, json_object *const *cmds, int n,
+                       int timeoutMs);
+
+/* Wait for every reply of B, then free B. REPLIES[i] gets the whole reply
+ * to command i (caller owns it; use qmpReplyReturn), or NULL when it failed
+ * the way qmpCommandRun fails. Returns 0 when every command succeeded, else
+ * -1 with the error of the first one that failed. */
+int qmpBatchWait(QmpBatch *b, json_object **replies);
+
 /* The command name of CMD (borrowed), "?" when it has none. */
 const char *qmpCommandName(json_object *cmd);
 

@@ -88,24 +88,34 @@ qmpParseList(json_object *array, const char *cmd, size_t size,
     return -1;
 }
 
+/* Parse the array REPLY (borrowed) to command CMD returned, as
+ * qmpParseList. */
+static int
+qmpReplyList(json_object *reply, const char *cmd, size_t size,
+             QmpElemParse parse, QmpElemClear clear, void *list)
+{
+    json_object *ret;
+
+    *(void **)list = NULL;
+    if (!(ret = qmpReplyReturn(reply, cmd, json_type_array)))
+        return -1;
+    return qmpParseList(ret, cmd, size, parse, clear, list);
+}
+
 /* Run the command CMD (stolen) returning an array and parse it. */
 static int
 qmpRunList(Qmp *mon, json_object *cmd, size_t size, QmpElemParse parse,
            QmpElemClear clear, void *list)
 {
     json_object *reply = NULL;
-    json_object *ret;
-    char *name = cmd ? allocStrdup(qmpCommandName(cmd)) : NULL;
     int n = -1;
 
     *(void **)list = NULL;
-    if (qmpRunReturn(mon, cmd, json_type_array, &reply, &ret) < 0)
-        goto cleanup;
-    n = qmpParseList(ret, name, size, parse, clear, list);
-
- cleanup:
+    if (cmd && qmpCommandRun(mon, cmd, &reply, 0) == 0)
+        n = qmpReplyList(reply, qmpCommandName(cmd), size, parse, clear,
+                         list);
     json_object_put(reply);
-    free(name);
+    json_object_put(cmd);
     return n;
 }
 
@@ -294,6 +304,14 @@ qmpQueryCpusFast(Qmp *mon, QmpCpu **cpus)
                       sizeof(QmpCpu), qmpCpuParse, qmpCpuClear, cpus);
 }
 
+/* The vCPUs in REPLY to a batched query-cpus-fast. */
+int
+qmpQueryCpusFastReply(json_object *reply, QmpCpu **cpus)
+{
+    return qmpReplyList(reply, "query-cpus-fast", sizeof(QmpCpu),
+                        qmpCpuParse, qmpCpuClear, cpus);
+}
+
 /* Free N entries of CPUS and the array. */
 void
 qmpCpuListFree(QmpCpu *cpus, int n)
@@ -399,6 +417,14 @@ qmpQueryIothreads(Qmp *mon, QmpIothread **threads)
                       qmpIothreadClear, threads);
 }
 
+/* The I/O threads in REPLY to a batched query-iothreads. */
+int
+qmpQueryIothreadsReply(json_object *reply, QmpIothread **threads)
+{
+    return qmpReplyList(reply, "query-iothreads", sizeof(QmpIothread),
+                        qmpIothreadParse, qmpIothreadClear, threads);
+}
+
 /* Free N entries of THREADS and the array. */
 void
 qmpIothreadListFree(QmpIothread *threads, int n)
@@ -420,23 +446,30 @@ qmpBalloon(Qmp *mon, unsigned long long bytes)
                                            NULL));
 }
 
+/* The current size in bytes in REPLY to a batched query-balloon. */
+int
+qmpQueryBalloonReply(json_object *reply, unsigned long long *actual)
+{
+    json_object *ret = qmpReplyReturn(reply, "query-balloon",
+                                      json_type_object);
+
+    if (!ret || qmpReplyGetUint(ret, "query-balloon", "actual", actual) < 0)
+        return -1;
+    return 0;
+}
+
 /* query-balloon: current size in bytes. */
 int
 qmpQueryBalloon(Qmp *mon, unsigned long long *actual)
 {
+    json_object *cmd = qmpCommandNew("query-balloon", NULL);
     json_object *reply = NULL;
-    json_object *ret;
     int rc = -1;
 
-    if (qmpRunReturn(mon, qmpCommandNew("query-balloon", NULL),
-                     json_type_object, &reply, &ret) < 0)
-        goto cleanup;
-    if (qmpReplyGetUint(ret, "query-balloon", "actual", actual) < 0)
-        goto cleanup;
-    rc = 0;
-
- cleanup:
+    if (cmd && qmpCommandRun(mon, cmd, &reply, 0) == 0)
+        rc = qmpQueryBalloonReply(reply, actual);
     json_object_put(reply);
+    json_object_put(cmd);
     return rc;
 }
 
@@ -961,7 +994,7 @@ static int
 qmpBlockInfoParse(json_object *elem, const char *cmd, void *out)
 {
     QmpBlockInfo *b = out;
-    json_object *ins;
+    json_object *ins, *img;
     int rc = 0;
 
     b->device = qmpDup(elem, cmd, "device", &rc);
@@ -986,6 +1019,12 @@ qmpBlockInfoParse(json_object *elem, const char *cmd, void *out)
     b->nodeName = qmpDupOpt(ins, cmd, "node-name", &rc);
     if (rc < 0 || qmpReplyGetBool(ins, cmd, "ro", &b->readOnly) < 0)
         return -1;
+    if (!json_object_object_get_ex(ins, "image", &img))
+        return 0;
+    if (qmpReplyGetObject(ins, cmd, "image", &img) < 0 ||
+        qmpReplyGetOptInt(img, cmd, "virtual-size", &b->virtualSize) < 0 ||
+        qmpReplyGetOptInt(img, cmd, "actual-size", &b->actualSize) < 0)
+        return -1;
     return 0;
 }
 
@@ -1009,6 +1048,14 @@ qmpQueryBlock(Qmp *mon, QmpBlockInfo **devs)
     return qmpRunList(mon, qmpCommandNew("query-block", NULL),
                       sizeof(QmpBlockInfo), qmpBlockInfoParse,
                       qmpBlockInfoClear, devs);
+}
+
+/* The block devices in REPLY to a batched query-block. */
+int
+qmpQueryBlockReply(json_object *reply, QmpBlockInfo **devs)
+{
+    return qmpReplyList(reply, "query-block", sizeof(QmpBlockInfo),
+                        qmpBlockInfoParse, qmpBlockInfoClear, devs);
 }
 
 /* Free N entries of DEVS and the array. */
@@ -1071,6 +1118,14 @@ qmpQueryBlockstats(Qmp *mon, bool queryNodes, QmpBlockStats **stats)
                                          queryNodes ? 1 : -1, NULL),
                       sizeof(QmpBlockStats), qmpBlockStatsParse,
                       qmpBlockStatsClear, stats);
+}
+
+/* The statistics in REPLY to a batched query-blockstats. */
+int
+qmpQueryBlockstatsReply(json_object *reply, QmpBlockStats **stats)
+{
+    return qmpReplyList(reply, "query-blockstats", sizeof(QmpBlockStats),
+                        qmpBlockStatsParse, qmpBlockStatsClear, stats);
 }
 
 /* Free N entries of STATS and the array. */

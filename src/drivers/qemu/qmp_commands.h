@@ -70,6 +70,10 @@ typedef struct {
 /* query-cpus-fast: sets *CPUS (free with qmpCpuListFree) and returns the
  * count. */
 int qmpQueryCpusFast(Qmp *mon, QmpCpu **cpus);
+/* The same from REPLY (borrowed), the whole reply to a query-cpus-fast sent
+ * with qmpBatchSend. Each *Reply function below does this for its command:
+ * same results, and malformed replies are reported alike. */
+int qmpQueryCpusFastReply(json_object *reply, QmpCpu **cpus);
 void qmpCpuListFree(QmpCpu *cpus, int n);
 
 typedef struct {
@@ -100,6 +104,7 @@ typedef struct {
 /* query-iothreads: sets *THREADS (free with qmpIothreadListFree) and
  * returns the count. */
 int qmpQueryIothreads(Qmp *mon, QmpIothread **threads);
+int qmpQueryIothreadsReply(json_object *reply, QmpIothread **threads);
 void qmpIothreadListFree(QmpIothread *threads, int n);
 
 /* --- memory ------------------------------------------------------------ */
@@ -108,6 +113,7 @@ void qmpIothreadListFree(QmpIothread *threads, int n);
 int qmpBalloon(Qmp *mon, unsigned long long bytes);
 /* query-balloon: the guest's current memory size in bytes. */
 int qmpQueryBalloon(Qmp *mon, unsigned long long *actual);
+int qmpQueryBalloonReply(json_object *reply, unsigned long long *actual);
 /* memsave: SIZE bytes of virtual memory at ADDR, as seen by vCPU
  * CPUINDEX (-1: QEMU's default), into FILENAME (on QEMU's side). */
 int qmpMemsave(Qmp *mon, unsigned long long addr, unsigned long long size,
@@ -239,11 +245,14 @@ typedef struct {
     char *nodeName;             /* NULL if absent */
     char *drv;
     bool readOnly;
+    long long virtualSize;      /* of the inserted image, bytes; 0 when */
+    long long actualSize;       /* QEMU did not tell */
 } QmpBlockInfo;
 
 /* query-block: sets *DEVS (free with qmpBlockInfoListFree); returns the
  * count. */
 int qmpQueryBlock(Qmp *mon, QmpBlockInfo **devs);
+int qmpQueryBlockReply(json_object *reply, QmpBlockInfo **devs);
 void qmpBlockInfoListFree(QmpBlockInfo *devs, int n);
 
 typedef struct {
@@ -265,6 +274,7 @@ typedef struct {
  * devices'. Sets *STATS (free with qmpBlockStatsListFree); returns the
  * count. */
 int qmpQueryBlockstats(Qmp *mon, bool queryNodes, QmpBlockStats **stats);
+int qmpQueryBlockstatsReply(json_object *reply, QmpBlockStats **stats);
 void qmpBlockStatsListFree(QmpBlockStats *stats, int n);
 
 /* query-named-block-nodes (flat): the raw array (caller owns it). */

@@ -132,7 +132,9 @@ qemuProcessCpuTime(const QemuDom *d)
     if (!(f = fopen(path, "re")))
         return 0;
     if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')'))) {
-        for (int field = 3; p && field < 14; field++)
+        /* utime and stime are fields 14 and 15: stop on the space
+         * before field 14 */
+        for (int field = 3; p && field <= 14; field++)
             p = strchr(p + 1, ' ');
         if (p)
             sscanf(p + 1, "%llu %llu", &ut, &st);

@@ -787,6 +787,7 @@ qemuDomainQemuMonitorCommand(virDomainPtr dom, const char *cmd,
         return -1;
     logDebug("qemu", "domain '%s': pass-through monitor command %s",
              d->def->name, cmd);
+    d->monPassthrough = true;
     ret = qemuGuestMonitor(d, miscRaw, &r);
     miscJobEnd(d);
     if (ret < 0) {

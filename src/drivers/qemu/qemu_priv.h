@@ -53,6 +53,9 @@ struct QemuDom {
     struct timespec startedAt;  /* CLOCK_MONOTONIC of the last start */
     Qmp *mon;                   /* NULL until negotiated / after exit */
     int monUsers;               /* threads inside a monitor command */
+    bool monPassthrough;        /* this QEMU may have run commands the
+                                   driver did not send: a pass-through
+                                   monitor command, or we reconnected */
 
     bool job;                   /* a state-changing call is in progress */
     bool destroying;            /* we are killing QEMU */

@@ -249,6 +249,7 @@ qemuProcessCleanup(QemuDriver *drv, QemuDom *d, int reason)
     d->pidfd = -1;
     d->pid = 0;
     d->procStart = 0;
+    d->monPassthrough = false;
     unlink(sock);
     free(sock);
     qemuStateDeleteStatus(drv, d->def->name);
@@ -1104,6 +1105,8 @@ qemuProcessReconnect(QemuDriver *drv, QemuDom *d)
         errorReset();
     pthread_mutex_lock(&drv->lock);
     d->mon = mon;
+    /* what an earlier manager did to it is not known */
+    d->monPassthrough = true;
     clock_gettime(CLOCK_MONOTONIC, &d->startedAt);
     pending = d->actions;
     if (qemuProcessStartWatcher(drv, d) < 0)

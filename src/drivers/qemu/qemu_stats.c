@@ -9,6 +9,7 @@
 #include "error.h"
 #include "typedparam.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,12 +119,73 @@ statStr(StatList *s, const char *value, const char *fmt, size_t i)
 
 /* ---- asking QEMU ---- */
 
+static int
+statsCpuCmp(const void *a, const void *b)
+{
+    const QmpCpu *x = a, *y = b;
+
+    return (x->cpuIndex > y->cpuIndex) - (x->cpuIndex < y->cpuIndex);
+}
+
+/* The vCPU threads of D's QEMU found by the names QEMU gives them with
+ * debug-threads=on ("CPU <index>/<accelerator>"), in index order, what
+ * query-cpus-fast would say. -1 unless they are exactly the vCPUs the live
+ * definition has (a hotplug under way, single-threaded TCG's one "ALL
+ * CPUs/TCG" thread): QEMU is asked then. */
+static int
+statsVcpuThreads(const QemuDom *d, QmpCpu **cpus)
+{
+    unsigned int want = d->def->curVcpus ? d->def->curVcpus : d->def->vcpus;
+    char path[64];
+    struct dirent *e;
+    QmpCpu *list;
+    int n = 0;
+    DIR *dir;
+
+    snprintf(path, sizeof(path), "/proc/%ld/task", (long)d->pid);
+    if (!(dir = opendir(path)))
+        return -1;
+    list = allocArray(want + 1, sizeof(*list));
+    while ((e = readdir(dir))) {
+        char comm[32] = "", accel;
+        long long tid = strtoll(e->d_name, NULL, 10);
+        int idx;
+        FILE *f;
+
+        if (tid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%ld/task/%lld/comm",
+                 (long)d->pid, tid);
+        if (!(f = fopen(path, "re")))
+            continue;
+        if (!fgets(comm, sizeof(comm), f))
+            comm[0] = '\0';
+        fclose(f);
+        if (sscanf(comm, "CPU %d/%c", &idx, &accel) != 2 || idx < 0)
+            continue;
+        if ((unsigned int)n == want) {
+            n = -1;
+            break;
+        }
+        list[n].cpuIndex = idx;
+        list[n++].threadId = tid;
+    }
+    closedir(dir);
+    if (n < 0 || (unsigned int)n != want || n == 0) {
+        free(list);
+        return -1;
+    }
+    qsort(list, n, sizeof(*list), statsCpuCmp);
+    *cpus = list;
+    return n;
+}
+
 /* The queries GROUPS need for D (lock held), as a mask of 1 << STATS_Q_*.
- * A query whose answer the definition already gives is left out: no
- * balloon device, no disk, no I/O thread (the live definition follows
- * hotplug). */
+ * A query whose answer is known is left out: no balloon device, no disk,
+ * no I/O thread (the live definition follows hotplug), the vCPU threads
+ * already in DATA, no dirty rate calculation. */
 static unsigned int
-statsQueries(const QemuDom *d, unsigned int groups)
+statsQueries(const QemuDom *d, unsigned int groups, const StatsData *data)
 {
     const DomainDef *def = d->def;
     const MemballoonDef *mb = def->memballoon;
@@ -132,13 +194,13 @@ statsQueries(const QemuDom *d, unsigned int groups)
     if ((groups & VIR_DOMAIN_STATS_BALLOON) && mb && mb->model &&
         strcmp(mb->model, "virtio") == 0)
         q |= 1u << STATS_Q_BALLOON;
-    if (groups & VIR_DOMAIN_STATS_VCPU)
+    if ((groups & VIR_DOMAIN_STATS_VCPU) && !data->ncpus)
         q |= 1u << STATS_Q_CPUS;
     if ((groups & VIR_DOMAIN_STATS_BLOCK) && def->ndisks > 0)
         q |= 1u << STATS_Q_BLOCK | 1u << STATS_Q_BLOCKSTATS;
     if ((groups & VIR_DOMAIN_STATS_IOTHREAD) && def->iothreads > 0)
         q |= 1u << STATS_Q_IOTHREADS;
-    if (groups & VIR_DOMAIN_STATS_DIRTYRATE)
+    if ((groups & VIR_DOMAIN_STATS_DIRTYRATE) && !data->dirty)
         q |= 1u << STATS_Q_DIRTY;
     return q;
 }
@@ -151,9 +213,20 @@ statsAsk(StatsWork *w, unsigned int groups, unsigned int flags)
     QemuDom *d = w->d;
     unsigned int want;
 
-    if (!qemuDomIsActive(d) || !d->mon ||
+    if (!qemuDomIsActive(d))
+        return;
+    if ((groups & VIR_DOMAIN_STATS_VCPU) &&
+        (w->q.ncpus = statsVcpuThreads(d, &w->q.cpus)) < 0)
+        w->q.ncpus = 0;
+    /* the driver never starts a dirty rate calculation: unless a client
+     * could have, there is none, as query-dirty-rate would say */
+    if ((groups & VIR_DOMAIN_STATS_DIRTYRATE) && !d->monPassthrough)
+        w->q.dirty = json_tokener_parse("{\"status\": \"unstarted\", "
+                                        "\"start-time\": 0, "
+                                        "\"calc-time\": 0}");
+    if (!d->mon ||
         ((flags & VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT) && d->job) ||
-        !(want = statsQueries(d, groups)))
+        !(want = statsQueries(d, groups, &w->q)))
         return;
     for (int k = 0; k < STATS_Q_LAST; k++) {
         if (!(want & (1u << k)))

@@ -1191,8 +1191,11 @@ runQueryBlock(Qmp *mon, bool check)
             TAP_STR(b[0].nodeName, "vda-format", "query-block node-name");
             TAP_STR(b[0].file, "/tmp/vda.qcow2", "query-block file");
             TAP_STR(b[0].drv, "qcow2", "query-block drv");
+            TAP_OK(b[0].virtualSize == 67108864 &&
+                   b[0].actualSize == 200704, "query-block image sizes");
             TAP_OK(!b[1].inserted && b[1].removable && b[1].hasTray &&
-                   b[1].trayOpen, "query-block empty cdrom");
+                   b[1].trayOpen && b[1].virtualSize == 0,
+                   "query-block empty cdrom");
         }
     }
     qmpBlockInfoListFree(b, n);
@@ -1458,7 +1461,9 @@ static const Case cases[] = {
       "'/machine/peripheral/virtio-disk0/virtio-backend', 'type': "
       "'unknown', 'removable': false, 'locked': false, 'io-status': 'ok', "
       "'inserted': {'file': '/tmp/vda.qcow2', 'node-name': 'vda-format', "
-      "'ro': false, 'drv': 'qcow2', 'encrypted': false}}, "
+      "'ro': false, 'drv': 'qcow2', 'encrypted': false, 'image': "
+      "{'filename': '/tmp/vda.qcow2', 'format': 'qcow2', 'virtual-size': "
+      "67108864, 'actual-size': 200704}}}, "
       "{'device': '', 'qdev': 'cdrom0', 'type': 'unknown', 'removable': "
       "true, 'locked': false, 'tray_open': true}]}",
       "{'return': [{'device': '', 'removable': false, 'locked': false, "
@@ -1628,6 +1633,89 @@ testWrappers(void)
         }
     }
     finishMon(fm, mon, "wrappers");
+    fm = NULL;
+
+ cleanup:
+    fakeMonFree(fm);
+    eventLogClear(&log);
+}
+
+/* Commands sent in a batch: all on the wire before any reply (the fake
+ * reads them all, then answers in reverse), replies matched by id, the
+ * first failure reported, the others' replies kept; the *Reply parsers. */
+static void
+testBatch(void)
+{
+    const char *cmds[] = {
+        J("{'execute': 'query-balloon'}"), J("{'execute': 'stop'}"),
+        J("{'execute': 'query-cpus-fast'}"),
+    };
+    const char *replies[] = {
+        J("{'return': {'actual': 1073741824}}"),
+        J("{'error': {'class': 'GenericError', 'desc': 'cannot stop now'}}"),
+        J("{'return': [{'cpu-index': 0, 'thread-id': 4242, 'qom-path': "
+          "'/machine/unattached/device[0]', 'target': 'x86_64', 'props': "
+          "{}}]}"),
+    };
+    EventLog log;
+    int fd;
+    FakeMon *fm = fakeMonNew(true, &fd);
+    json_object *c[3], *r[3];
+    unsigned long long actual = 0;
+    QmpCpu *cpus = NULL;
+    QmpBlockInfo *blk = NULL;
+    QmpBatch *b;
+    Qmp *mon;
+    int n;
+
+    eventLogInit(&log);
+    fakeMonExpectUnordered(fm, 3, cmds, replies);
+    fakeMonExpect(fm, J("{'execute': 'cont'}"), J("{'something': 1}"));
+    fakeMonExpect(fm, J("{'execute': 'stop'}"),
+                  J("{'error': {'class': 'GenericError', 'desc': 'no'}}"));
+    if (!(mon = startMon(fm, fd, &log)))
+        goto cleanup;
+    c[0] = qmpCommandNew("query-balloon", NULL);
+    c[1] = qmpCommandNew("stop", NULL);
+    c[2] = qmpCommandNew("query-cpus-fast", NULL);
+    b = qmpBatchSend(mon, c, 3, 0);
+    TAP_OK(b != NULL, "batch of 3 sent");
+    if (b)
+        checkError(qmpBatchWait(b, r), VIR_ERR_OPERATION_FAILED,
+                   "QEMU command 'stop' failed: cannot stop now",
+                   "batch with a failing command");
+    TAP_OK(b && r[1] == NULL, "no reply for the failed one");
+    TAP_INT(b ? qmpQueryBalloonReply(r[0], &actual) : -1, 0,
+            "query-balloon reply parsed");
+    TAP_OK(actual == 1073741824, "... actual");
+    n = b ? qmpQueryCpusFastReply(r[2], &cpus) : -1;
+    TAP_INT(n, 1, "query-cpus-fast reply parsed");
+    TAP_OK(n == 1 && cpus[0].threadId == 4242, "... thread id");
+    qmpCpuListFree(cpus, n);
+    TAP_INT(b ? qmpQueryBlockReply(r[0], &blk) : 0, -1,
+            "a reply parsed as the wrong command's");
+    TAP_OK(blk == NULL, "... gives no list");
+    TAP_INT(errorLast()->code, VIR_ERR_INTERNAL_ERROR, "... malformed");
+    errorReset();
+    for (int i = 0; b && i < 3; i++)
+        json_object_put(r[i]);
+    json_object_put(c[1]);
+    json_object_put(c[2]);
+    /* two failures: the first one's error */
+    c[1] = qmpCommandNew("cont", NULL);
+    c[2] = qmpCommandNew("stop", NULL);
+    if ((b = qmpBatchSend(mon, c + 1, 2, 0)))
+        checkError(qmpBatchWait(b, r), VIR_ERR_INTERNAL_ERROR,
+                   "malformed reply to 'cont'", "batch of two failures");
+    TAP_OK(b && !r[0] && !r[1], "no replies");
+    json_object_put(c[1]);
+    c[1] = NULL;
+    checkError(qmpBatchSend(mon, c + 1, 2, 0) ? 0 : -1,
+               VIR_ERR_INTERNAL_ERROR, "no QEMU command",
+               "batch with a NULL command");
+    json_object_put(c[0]);
+    json_object_put(c[2]);
+    finishMon(fm, mon, "batch");
     fm = NULL;
 
  cleanup:
@@ -1935,6 +2023,7 @@ main(int argc, char **argv)
     testTimeout();
     testFdPassing();
     testWrappers();
+    testBatch();
     testSchema(argc > 1 ? argv[1] : QAPI_SCHEMA);
 
     fakeMonSeenFree();

@@ -1,9 +1,10 @@
 /* test-net-guest.c: bridge interfaces of the real test guest in a private
  * network namespace: the tap vireo makes (enslaved, up, host MAC, named in
  * the live XML), its counters moving with the guest's pings and matching
- * interface stats, tc shaping from <bandwidth>, the bandwidth API and
- * update-device read back from the kernel, hotplug/unplug of a bridge NIC
- * and the taps gone after detach and destroy */
+ * interface stats, tc shaping from <bandwidth> (outbound through an ifb),
+ * the bandwidth API and update-device read back from the kernel,
+ * hotplug/unplug of a bridge NIC and the taps gone after detach and
+ * destroy */
 #include "hotplug-test.h"
 
 #include <sched.h>
@@ -44,6 +45,17 @@ static long long
 sysStat(const char *tap, const char *name)
 {
     return atoll(hostOut("cat /sys/class/net/%s/statistics/%s", tap, name));
+}
+
+/* The ifb device that shapes what the guest sends through TAP. */
+static const char *
+ifbOf(const char *tap)
+{
+    static char ifb[32];
+
+    snprintf(ifb, sizeof(ifb), "vireo-ifb%s",
+             hostOut("cat /sys/class/net/%s/ifindex", tap));
+    return ifb;
 }
 
 static bool
@@ -120,6 +132,7 @@ testTraffic(virDomainPtr dom, QtConsole *con)
 {
     virDomainInterfaceStatsStruct st;
     long long before, lo, hi;
+    char ifb[32];
 
     before = sysStat("vnet0", "rx_packets");
     HT_SAYS(con, "ip link set eth0 up; ip addr add 192.168.77.2/24 dev eth0 "
@@ -130,6 +143,10 @@ testTraffic(virDomainPtr dom, QtConsole *con)
            sysStat("vnet0", "rx_packets"));
     TAP_OK(sysStat("vnet0", "tx_packets") >= 3,
            "and sent the replies (%lld)", sysStat("vnet0", "tx_packets"));
+    snprintf(ifb, sizeof(ifb), "%s", ifbOf("vnet0"));
+    TAP_OK(sysStat(ifb, "tx_packets") >= 3,
+           "the guest's packets went through the shaping ifb (%lld)",
+           sysStat(ifb, "tx_packets"));
 
     memset(&st, 0, sizeof(st));
     lo = sysStat("vnet0", "rx_bytes");
@@ -152,17 +169,6 @@ testTraffic(virDomainPtr dom, QtConsole *con)
     testBulkStats(dom, st.tx_packets);
 }
 
-/* Whether this kernel can police a tap's ingress (act_police). */
-static bool
-kernelPolices(void)
-{
-    return htSh("ip tuntap add vprobe0 mode tap && "
-                "tc qdisc add dev vprobe0 ingress && "
-                "tc filter add dev vprobe0 parent ffff: protocol all u32 "
-                "match u32 0 0 police rate 1mbit burst 10k drop flowid :1 "
-                ">/dev/null 2>&1; rc=$?; ip link del vprobe0; exit $rc") == 0;
-}
-
 static void
 testBandwidth(virDomainPtr dom)
 {
@@ -172,6 +178,7 @@ testBandwidth(virDomainPtr dom)
     const char *cls = "tc class show dev vnet0 | grep -o 'rate [^ ]* ceil "
         "[^ ]* burst [^ ]*'";
     virTypedParameter p[4];
+    char ifb[32], want[64];
 
     TAP_STR(hostOut("%s", cls), "rate 8Mbit ceil 8Mbit burst 32Kb",
             "<bandwidth> of the definition is on the tap at start");
@@ -225,21 +232,33 @@ testBandwidth(virDomainPtr dom)
     snprintf(p[0].field, sizeof(p[0].field), "%s",
              VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE);
     p[0].value.ui = 300;
-    if (kernelPolices()) {
-        TAP_INT(virDomainSetInterfaceParameters(dom, "vnet0", p, 1,
-                VIR_DOMAIN_AFFECT_LIVE), 0, "set outbound live: %s",
-                qtErrMsg());
-        TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE), 300,
-                "outbound average read back from the policer: 300");
-    } else {
-        TAP_INT(virDomainSetInterfaceParameters(dom, "vnet0", p, 1,
-                VIR_DOMAIN_AFFECT_LIVE), -1, "outbound fails: this kernel "
-                "has no police action");
-        TAP_INT(qtErrCode(), VIR_ERR_OPERATION_FAILED,
-                "... OPERATION_FAILED quoting tc: %s", qtErrMsg());
-        TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_IN_AVERAGE), 500,
-                "the inbound shaping stays as it was");
-    }
+    snprintf(p[1].field, sizeof(p[1].field), "%s",
+             VIR_DOMAIN_BANDWIDTH_OUT_PEAK);
+    p[1].value.ui = 600;
+    snprintf(p[2].field, sizeof(p[2].field), "%s",
+             VIR_DOMAIN_BANDWIDTH_OUT_BURST);
+    p[2].type = VIR_TYPED_PARAM_UINT;
+    p[2].value.ui = 20;
+    TAP_INT(virDomainSetInterfaceParameters(dom, "vnet0", p, 3,
+            VIR_DOMAIN_AFFECT_LIVE), 0, "set outbound 300/600/20 live: %s",
+            qtErrMsg());
+    snprintf(ifb, sizeof(ifb), "%s", ifbOf("vnet0"));
+    TAP_STR(hostOut("tc class show dev %s | grep -o 'rate [^ ]* ceil "
+                    "[^ ]* burst [^ ]*'", ifb),
+            "rate 2400Kbit ceil 4800Kbit burst 20Kb",
+            "the tap's ifb %s has the HTB class", ifb);
+    snprintf(want, sizeof(want), "Egress Redirect to device %s", ifb);
+    TAP_STR(hostOut("tc filter show dev vnet0 ingress | grep -o "
+                    "'Egress Redirect to device [^)]*'"), want,
+            "the tap's ingress goes to it");
+    TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE), 300,
+            "outbound average read back: 300");
+    TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_OUT_PEAK), 600,
+            "outbound peak read back: 600");
+    TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_OUT_BURST), 20,
+            "outbound burst read back: 20");
+    TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_IN_AVERAGE), 500,
+            "the inbound shaping stays");
 }
 
 static void
@@ -247,8 +266,10 @@ testHotplug(virDomainPtr dom, QtConsole *con)
 {
     const char *nic = "<interface type='bridge'><mac address='" NIC1 "'/>"
         "<source bridge='" BRIDGE "'/><target dev='vtest1'/>"
-        "<model type='virtio'/></interface>";
+        "<model type='virtio'/><bandwidth><outbound average='100'/>"
+        "</bandwidth></interface>";
     const char *alias;
+    char ifb[32];
 
     qtEventsClear();
     TAP_INT(virDomainAttachDeviceFlags(dom, nic, VIR_DOMAIN_AFFECT_LIVE), 0,
@@ -258,6 +279,9 @@ testHotplug(virDomainPtr dom, QtConsole *con)
             BRIDGE, "on the bridge");
     TAP_OK(htXMLHas(dom, 0, "<target dev='vtest1'/>"),
            "the live XML names it");
+    snprintf(ifb, sizeof(ifb), "%s", ifbOf("vtest1"));
+    TAP_STR(hostOut("tc class show dev %s | grep -o 'rate [^ ]*'", ifb),
+            "rate 800Kbit", "its <bandwidth> is applied (ifb %s)", ifb);
     alias = htEventAlias(NAME, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, -1,
                          HT_WAIT_MS);
     TAP_STR(alias, "net1", "DEVICE_ADDED names net1");
@@ -275,6 +299,7 @@ testHotplug(virDomainPtr dom, QtConsole *con)
     for (int i = 0; i < 100 && tapExists("vtest1"); i++)
         usleep(50 * 1000);
     TAP_OK(!tapExists("vtest1"), "its tap is gone");
+    TAP_OK(!tapExists(ifb), "and its ifb");
     TAP_OK(tapExists("vnet0"), "the other one stays");
 }
 
@@ -300,6 +325,32 @@ testErrors(void)
     if (bad)
         virDomainFree(bad);
     free(xml);
+}
+
+/* A new connection to the root (as after a restart of the program) finds
+ * the tap by the name the live status kept. Returns the domain on it. */
+static virDomainPtr
+testReconnect(virDomainPtr dom, const char *uri)
+{
+    virDomainInterfaceStatsStruct st;
+
+    virDomainFree(dom);
+    virConnectClose(conn);
+    if (!(conn = qtOpen(uri)) ||
+        !(dom = virDomainLookupByName(conn, NAME))) {
+        TAP_OK(false, "reopen and look up: %s", qtErrMsg());
+        return NULL;
+    }
+    TAP_OK(htXMLHas(dom, 0, "<target dev='vnet0'/>"),
+           "after reopening, the live XML still names vnet0");
+    memset(&st, 0, sizeof(st));
+    TAP_INT(virDomainInterfaceStats(dom, "vnet0", &st, sizeof(st)), 0,
+            "interface stats: %s", qtErrMsg());
+    TAP_OK(st.tx_packets >= 3, "... the guest's packets (%lld)",
+           st.tx_packets);
+    TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE), 300,
+            "outbound shaping read back: 300");
+    return dom;
 }
 
 /* A network namespace of our own, and a mount namespace in which sysfs's
@@ -373,8 +424,13 @@ main(void)
     testErrors();
 
     qtConsoleClose(&con);
+    dom = testReconnect(dom, uri);
+    if (!dom)
+        goto done;
     TAP_INT(virDomainDestroy(dom), 0, "destroy: %s", qtErrMsg());
     TAP_OK(!tapExists("vnet0"), "the tap is gone with QEMU");
+    TAP_STR(hostOut("ls /sys/class/net | grep -c vireo-ifb"), "0",
+            "and no ifb is left");
     TAP_INT(virDomainUndefine(dom), 0, "undefine");
  done:
     qtConsoleClose(&con);

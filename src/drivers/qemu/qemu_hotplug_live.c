@@ -726,6 +726,9 @@ qemuHotplugLiveDetach(QemuDom *d, const char *alias)
         liveDropBackends(mon, copy, p.alias);
         qemuHotplugMonEnd(d);
     }
+    /* the netdev took the tap with it: its ifb goes too */
+    if (copy->kind == DEVICE_NET)
+        qemuNetIfbSweep();
     errorReset();
     ret = 0;
  cleanup:

@@ -159,6 +159,7 @@ qemuNetPrepare(DomainDef *live, int **fds)
 
     for (size_t i = 0; i < live->nnets; i++)
         list[i] = -1;
+    qemuNetIfbSweep();
     for (size_t i = 0; i < live->nnets; i++) {
         if (qemuNetTapCreate(live->name, live->nets[i], &list[i]) < 0) {
             qemuNetFdsClose(list, live->nnets);
@@ -181,12 +182,13 @@ qemuNetFdsClose(int *fds, size_t n)
 
 /* ---- tc ---- */
 
-/* Run tc with ARGV (NULL-terminated, "tc" first) for interface DEV; its
- * output into *OUT when OUT is not NULL (caller frees). IGNOREFAIL: a
- * failure is fine (deleting what is not there). 0 or -1 with an error
- * quoting tc. */
+/* Run tc or ip with ARGV (NULL-terminated) on host device HOST for
+ * interface DEV; its output into *OUT when OUT is not NULL (caller frees).
+ * IGNOREFAIL: a failure is fine (deleting what is not there). 0 or -1
+ * with an error quoting the tool. */
 static int
-netTc(const char *const *argv, const char *dev, bool ignoreFail, char **out)
+netTc(const char *const *argv, const char *dev, const char *host,
+      bool ignoreFail, char **out)
 {
     char *why;
 
@@ -199,51 +201,105 @@ netTc(const char *const *argv, const char *dev, bool ignoreFail, char **out)
     why = allocStrdup(errorLast()->message ? errorLast()->message : "");
     errorReset();
     reportError(VIR_ERR_OPERATION_FAILED, "cannot shape interface '%s' "
-                "(host device '%s'): %s", dev, argv[4], why);
+                "(host device '%s'): %s", dev, host, why);
     free(why);
     return -1;
+}
+
+/* The name of the ifb device that shapes what tap IFNAME receives from
+ * the guest: numbered by the tap's ifindex, which the kernel does not
+ * hand out again soon, so that a stale one is known by its number. */
+static void
+netIfbName(const char *ifname, char ifb[IFNAMSIZ])
+{
+    snprintf(ifb, IFNAMSIZ, "%s%u", QEMU_NET_IFB_PREFIX,
+             if_nametoindex(ifname));
+}
+
+void
+qemuNetIfbSweep(void)
+{
+    size_t plen = strlen(QEMU_NET_IFB_PREFIX);
+    struct dirent *e;
+    DIR *dir = opendir("/sys/class/net");
+    char name[IFNAMSIZ];
+
+    while (dir && (e = readdir(dir))) {
+        char *end;
+        unsigned long idx;
+
+        if (strncmp(e->d_name, QEMU_NET_IFB_PREFIX, plen) != 0)
+            continue;
+        idx = strtoul(e->d_name + plen, &end, 10);
+        if (*end || if_indextoname((unsigned int)idx, name))
+            continue;
+        /* its tap is gone (QEMU exited or dropped the netdev) */
+        if (netTc((const char *[]){ "ip", "link", "del", e->d_name, NULL },
+                  e->d_name, e->d_name, false, NULL) < 0) {
+            logDebug("qemu", "%s", errorLast()->message);
+            errorReset();
+        }
+    }
+    if (dir)
+        closedir(dir);
+}
+
+/* An HTB root with class 1:1 on HOST (for DEV): RATE average, PEAK ceiling
+ * (0: the average), BURST (0: 16 KiB). 0 or -1. */
+static int
+netHtb(const char *host, const char *dev, const NetRate *r)
+{
+    char rate[32], ceil[32], burst[32];
+
+    snprintf(rate, sizeof(rate), "%llukbps", r->average);
+    snprintf(ceil, sizeof(ceil), "%llukbps", r->peak ? r->peak : r->average);
+    snprintf(burst, sizeof(burst), "%llukb", r->burst ? r->burst : 16);
+    if (netTc((const char *[]){ "tc", "qdisc", "add", "dev", host, "root",
+                                "handle", "1:", "htb", "default", "1",
+                                NULL }, dev, host, false, NULL) < 0 ||
+        netTc((const char *[]){ "tc", "class", "add", "dev", host, "parent",
+                                "1:", "classid", "1:1", "htb", "rate", rate,
+                                "ceil", ceil, "burst", burst, NULL },
+              dev, host, false, NULL) < 0)
+        return -1;
+    return 0;
 }
 
 int
 qemuNetShape(const char *ifname, const char *dev, const NetRate *in,
              const NetRate *out)
 {
-    char rate[32], ceil[32], burst[32];
+    char ifb[IFNAMSIZ];
 
+    netIfbName(ifname, ifb);
     netTc((const char *[]){ "tc", "qdisc", "del", "dev", ifname, "root",
-                            NULL }, dev, true, NULL);
+                            NULL }, dev, ifname, true, NULL);
     netTc((const char *[]){ "tc", "qdisc", "del", "dev", ifname, "ingress",
-                            NULL }, dev, true, NULL);
-    /* the guest receives what the tap sends: an HTB class on its egress */
-    if (in->average) {
-        snprintf(rate, sizeof(rate), "%llukbps", in->average);
-        snprintf(ceil, sizeof(ceil), "%llukbps",
-                 in->peak ? in->peak : in->average);
-        snprintf(burst, sizeof(burst), "%llukb", in->burst ? in->burst : 16);
-        if (netTc((const char *[]){ "tc", "qdisc", "add", "dev", ifname,
-                                    "root", "handle", "1:", "htb", "default",
-                                    "1", NULL }, dev, false, NULL) < 0 ||
-            netTc((const char *[]){ "tc", "class", "add", "dev", ifname,
-                                    "parent", "1:", "classid", "1:1", "htb",
-                                    "rate", rate, "ceil", ceil, "burst",
-                                    burst, NULL }, dev, false, NULL) < 0)
-            return -1;
-    }
-    /* what the guest sends enters through the tap: police its ingress */
-    if (out->average) {
-        snprintf(rate, sizeof(rate), "%llukbps", out->average);
-        snprintf(burst, sizeof(burst), "%llukb",
-                 out->burst ? out->burst : out->average);
-        if (netTc((const char *[]){ "tc", "qdisc", "add", "dev", ifname,
-                                    "ingress", NULL }, dev, false, NULL) < 0 ||
-            netTc((const char *[]){ "tc", "filter", "add", "dev", ifname,
-                                    "parent", "ffff:", "protocol", "all",
-                                    "u32", "match", "u32", "0", "0",
-                                    "police", "rate", rate, "burst", burst,
-                                    "drop", "flowid", ":1", NULL },
-                  dev, false, NULL) < 0)
-            return -1;
-    }
+                            NULL }, dev, ifname, true, NULL);
+    netTc((const char *[]){ "ip", "link", "del", ifb, NULL }, dev, ifb, true,
+          NULL);
+    /* the guest receives what the tap sends: HTB on the tap's egress */
+    if (in->average && netHtb(ifname, dev, in) < 0)
+        return -1;
+    /* what the guest sends enters through the tap: redirect the tap's
+     * ingress to the egress of an ifb device and shape that with HTB
+     * (unlike a policer, which drops, it queues; and needs no act_police,
+     * which not every kernel has) */
+    if (out->average &&
+        (netTc((const char *[]){ "ip", "link", "add", ifb, "type", "ifb",
+                                 NULL }, dev, ifb, false, NULL) < 0 ||
+         netTc((const char *[]){ "ip", "link", "set", ifb, "up", NULL },
+               dev, ifb, false, NULL) < 0 ||
+         netHtb(ifb, dev, out) < 0 ||
+         netTc((const char *[]){ "tc", "qdisc", "add", "dev", ifname,
+                                 "handle", "ffff:", "ingress", NULL },
+               dev, ifname, false, NULL) < 0 ||
+         netTc((const char *[]){ "tc", "filter", "add", "dev", ifname,
+                                 "parent", "ffff:", "protocol", "all", "u32",
+                                 "match", "u32", "0", "0", "action", "mirred",
+                                 "egress", "redirect", "dev", ifb, NULL },
+               dev, ifname, false, NULL) < 0))
+        return -1;
     return 0;
 }
 
@@ -276,37 +332,41 @@ netTcValue(const char *text, const char *key, bool isRate)
     return (unsigned long long)(v + 0.5);
 }
 
-/* The shaping the kernel has on IFNAME: IN from the HTB class, OUT from
- * the ingress policer (zeroes where there is none). 0 or -1. */
+/* The HTB class 1:1 of HOST (for DEV) into R (zeroes where there is
+ * none; a missing HOST is none). 0 or -1. */
+static int
+netHtbRead(const char *host, const char *dev, NetRate *r)
+{
+    char path[64], *cls = NULL, *line;
+
+    memset(r, 0, sizeof(*r));
+    snprintf(path, sizeof(path), "/sys/class/net/%s", host);
+    if (access(path, F_OK) < 0)
+        return 0;
+    if (netTc((const char *[]){ "tc", "class", "show", "dev", host, NULL },
+              dev, host, false, &cls) < 0)
+        return -1;
+    if ((line = strstr(cls, "class htb 1:1 "))) {
+        line[strcspn(line, "\n")] = '\0';
+        r->average = netTcValue(line, " rate ", true);
+        r->peak = netTcValue(line, " ceil ", true);
+        r->burst = netTcValue(line, " burst ", false);
+    }
+    free(cls);
+    return 0;
+}
+
+/* The shaping the kernel has on tap IFNAME: IN on the tap, OUT on its
+ * ifb device. 0 or -1. */
 static int
 netShapeRead(const char *ifname, const char *dev, NetRate *in, NetRate *out)
 {
-    char *cls = NULL, *flt = NULL, *line, *pol;
-    int ret = -1;
+    char ifb[IFNAMSIZ];
 
-    memset(in, 0, sizeof(*in));
-    memset(out, 0, sizeof(*out));
-    if (netTc((const char *[]){ "tc", "class", "show", "dev", ifname, NULL },
-              dev, false, &cls) < 0 ||
-        netTc((const char *[]){ "tc", "filter", "show", "dev", ifname,
-                                "ingress", NULL }, dev, false, &flt) < 0)
-        goto cleanup;
-    if ((line = strstr(cls, "class htb 1:1 "))) {
-        line[strcspn(line, "\n")] = '\0';
-        in->average = netTcValue(line, " rate ", true);
-        in->peak = netTcValue(line, " ceil ", true);
-        in->burst = netTcValue(line, " burst ", false);
-    }
-    if ((pol = strstr(flt, " police "))) {
-        pol[strcspn(pol, "\n")] = '\0';
-        out->average = netTcValue(pol, " rate ", true);
-        out->burst = netTcValue(pol, " burst ", false);
-    }
-    ret = 0;
- cleanup:
-    free(cls);
-    free(flt);
-    return ret;
+    netIfbName(ifname, ifb);
+    if (netHtbRead(ifname, dev, in) < 0 || netHtbRead(ifb, dev, out) < 0)
+        return -1;
+    return 0;
 }
 
 /* ---- the host device of an interface ---- */

@@ -24,9 +24,15 @@ int qemuNetTapCreate(const char *domName, NetDef *net, int *fd);
  * qemuNetFdsClose). 0 or -1 (nothing left open). */
 int qemuNetPrepare(DomainDef *live, int **fds);
 void qemuNetFdsClose(int *fds, size_t n);
+/* Name prefix of the ifb devices that shape what guests send. */
+#define QEMU_NET_IFB_PREFIX "vireo-ifb"
+
+/* Remove the ifb devices whose tap is gone (logs failures). */
+void qemuNetIfbSweep(void);
 /* Shape the host device IFNAME of interface DEV to IN (host to guest)
- * and OUT (guest to host); a zero average removes that direction. Rates
- * in KiB/s, bursts in KiB, as in the XML. 0 or -1 with an error. */
+ * and OUT (guest to host, through an ifb device); a zero average removes
+ * that direction. Rates in tc's kbps (1000 bytes/s), bursts in KiB, as
+ * libvirt hands them to tc. 0 or -1 with an error. */
 int qemuNetShape(const char *ifname, const char *dev, const NetRate *in,
                  const NetRate *out);
 /* Make the <bandwidth> of interface ON of D (running when LIVE, then ON is

@@ -244,6 +244,7 @@ qemuProcessCleanup(QemuDriver *drv, QemuDom *d, int reason)
     if (d->pid > 0)
         waitpid(d->pid, NULL, WNOHANG);   /* ours only while we are parent */
     qemuTuneStop(d);
+    qemuNetIfbSweep();
     if (d->pidfd >= 0)
         close(d->pidfd);
     d->pidfd = -1;

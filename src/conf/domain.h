@@ -467,9 +467,20 @@ DomainDevice *domainDeviceDetach(DomainDef *def, const DomainDevice *dev,
 /* Lookups; each returns an index or -1 (no error reported). */
 int domainFindDisk(const DomainDef *def, const char *dstOrPath);
 int domainFindNet(const DomainDef *def, const char *macOrIfname);
-/* Find any device by alias; fills *OUT (borrowed pointer). -1 if none. */
+/* Find any device by alias; fills *OUT (borrowed pointer) and returns its
+ * index in its list, -1 if none. */
 int domainFindByAlias(const DomainDef *def, const char *alias,
                       DomainDevice *out);
+
+/* Called by domainDeviceForEach: DEV borrows one device, IDX is its index
+ * in its list (0 for the memballoon). Nonzero stops the walk. */
+typedef int (*DomainDeviceFn)(DomainDevice *dev, size_t idx, void *opaque);
+/* Call FN for every device of DEF, list by list in the model's order
+ * (disks, controllers, nets, serials, parallels, consoles, channels,
+ * inputs, tpms, graphics, sounds, videos, hostdevs, watchdogs, memballoon,
+ * rngs). Returns FN's first nonzero value, or 0. */
+int domainDeviceForEach(const DomainDef *def, DomainDeviceFn fn,
+                        void *opaque);
 
 /* Metadata (virDomainGetMetadata / SetMetadata for ELEMENT type). */
 /* The element kept for URI, formatted; caller owns; NULL with

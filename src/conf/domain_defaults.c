@@ -253,26 +253,18 @@ domainDefaultsImplicit(DomainDef *def)
 }
 
 static int
+domainDefaultsOne(DomainDevice *dev, size_t idx, void *opaque)
+{
+    return deviceDefaults(opaque, dev);
+}
+
+static int
 domainDefaultsDevices(DomainDef *def)
 {
-    DomainDevice dev;
     size_t i, j;
 
-#define EACH(list, n, k) \
-    for (i = 0; i < def->n; i++) { \
-        dev.kind = k; \
-        dev.data.ptr = def->list[i]; \
-        if (deviceDefaults(def, &dev) < 0) \
-            return -1; \
-    }
-    EACH(disks, ndisks, DEVICE_DISK);
-    EACH(controllers, ncontrollers, DEVICE_CONTROLLER);
-    EACH(nets, nnets, DEVICE_NET);
-    EACH(serials, nserials, DEVICE_CHR);
-    EACH(parallels, nparallels, DEVICE_CHR);
-    EACH(consoles, nconsoles, DEVICE_CHR);
-    EACH(channels, nchannels, DEVICE_CHR);
-#undef EACH
+    if (domainDeviceForEach(def, domainDefaultsOne, def) < 0)
+        return -1;
     for (i = 0; i < def->ndisks; i++) {
         for (j = 0; j < i; j++) {
             if (strcmp(def->disks[i]->dst, def->disks[j]->dst) == 0) {

@@ -224,3 +224,77 @@ domainDeviceAttach(DomainDef *def, DomainDevice *dev)
     domainDefaultsImplicit(def);
     return 0;
 }
+
+int
+domainDeviceForEach(const DomainDef *def, DomainDeviceFn fn, void *opaque)
+{
+    DomainDevice dev;
+    size_t i;
+    int rc;
+
+#define EACH(list, n, k) \
+    for (i = 0; i < def->n; i++) { \
+        dev.kind = k; \
+        dev.data.ptr = def->list[i]; \
+        if ((rc = fn(&dev, i, opaque)) != 0) \
+            return rc; \
+    }
+    EACH(disks, ndisks, DEVICE_DISK);
+    EACH(controllers, ncontrollers, DEVICE_CONTROLLER);
+    EACH(nets, nnets, DEVICE_NET);
+    EACH(serials, nserials, DEVICE_CHR);
+    EACH(parallels, nparallels, DEVICE_CHR);
+    EACH(consoles, nconsoles, DEVICE_CHR);
+    EACH(channels, nchannels, DEVICE_CHR);
+    EACH(inputs, ninputs, DEVICE_INPUT);
+    EACH(tpms, ntpms, DEVICE_TPM);
+    EACH(graphics, ngraphics, DEVICE_GRAPHICS);
+    EACH(sounds, nsounds, DEVICE_SOUND);
+    EACH(videos, nvideos, DEVICE_VIDEO);
+    EACH(hostdevs, nhostdevs, DEVICE_HOSTDEV);
+    EACH(watchdogs, nwatchdogs, DEVICE_WATCHDOG);
+#undef EACH
+    if (def->memballoon) {
+        dev.kind = DEVICE_MEMBALLOON;
+        dev.data.memballoon = def->memballoon;
+        if ((rc = fn(&dev, 0, opaque)) != 0)
+            return rc;
+    }
+    for (i = 0; i < def->nrngs; i++) {
+        dev.kind = DEVICE_RNG;
+        dev.data.rng = def->rngs[i];
+        if ((rc = fn(&dev, i, opaque)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *alias;
+    DomainDevice *out;
+    int idx;
+} AliasSearch;
+
+static int
+domainAliasMatch(DomainDevice *dev, size_t idx, void *opaque)
+{
+    AliasSearch *s = opaque;
+    const DeviceInfo *info = domainDeviceInfo(dev);
+
+    if (!info || !info->alias || strcmp(info->alias, s->alias) != 0)
+        return 0;
+    *s->out = *dev;
+    s->idx = (int)idx;
+    return 1;
+}
+
+int
+domainFindByAlias(const DomainDef *def, const char *alias,
+                  DomainDevice *out)
+{
+    AliasSearch s = { alias, out, -1 };
+
+    if (alias)
+        domainDeviceForEach(def, domainAliasMatch, &s);
+    return s.idx;
+}

@@ -60,59 +60,28 @@ scribble(DomainDef *def)
         def->metadata[i]->name[0] = '#';
 }
 
-/* Each device of DEF copied alone formats like the original. */
-static bool
-devicesCopy(const DomainDef *def, const char *what)
+/* DEV copied alone formats like the original; OPAQUE names the file. */
+static int
+deviceCopies(DomainDevice *dev, size_t idx, void *opaque)
 {
-    bool ok = true;
-    size_t n = 0;
-    DomainDevice devs[256];
+    DomainDevice *copy = domainDeviceCopy(dev);
+    int bad = 0;
 
-#define ADD(arr, cnt, k) \
-    for (size_t i = 0; i < def->cnt && n < 256; i++) { \
-        devs[n].kind = k; \
-        devs[n++].data.ptr = def->arr[i]; \
-    }
-    ADD(disks, ndisks, DEVICE_DISK);
-    ADD(controllers, ncontrollers, DEVICE_CONTROLLER);
-    ADD(nets, nnets, DEVICE_NET);
-    ADD(serials, nserials, DEVICE_CHR);
-    ADD(parallels, nparallels, DEVICE_CHR);
-    ADD(consoles, nconsoles, DEVICE_CHR);
-    ADD(channels, nchannels, DEVICE_CHR);
-    ADD(inputs, ninputs, DEVICE_INPUT);
-    ADD(tpms, ntpms, DEVICE_TPM);
-    ADD(graphics, ngraphics, DEVICE_GRAPHICS);
-    ADD(sounds, nsounds, DEVICE_SOUND);
-    ADD(videos, nvideos, DEVICE_VIDEO);
-    ADD(hostdevs, nhostdevs, DEVICE_HOSTDEV);
-    ADD(watchdogs, nwatchdogs, DEVICE_WATCHDOG);
-    ADD(rngs, nrngs, DEVICE_RNG);
-#undef ADD
-    if (def->memballoon && n < 256) {
-        devs[n].kind = DEVICE_MEMBALLOON;
-        devs[n++].data.memballoon = def->memballoon;
-    }
-    for (size_t i = 0; i < n && ok; i++) {
-        DomainDevice *copy = domainDeviceCopy(&devs[i]);
+    for (size_t j = 0; j < NFLAGS && !bad; j++) {
+        char *a = domainDeviceFormat(dev, formatFlags[j]);
+        char *b = domainDeviceFormat(copy, formatFlags[j]);
 
-        for (size_t j = 0; j < NFLAGS && ok; j++) {
-            char *a = domainDeviceFormat(&devs[i], formatFlags[j]);
-            char *b = domainDeviceFormat(copy, formatFlags[j]);
-
-            if (strcmp(a, b) != 0 || copy->data.ptr == devs[i].data.ptr) {
-                printf("# %s, device %zu (%s), flags %u:\n# want:\n%s"
-                       "# got:\n%s", what, i,
-                       domainDeviceKindNames[devs[i].kind], formatFlags[j],
-                       a, b);
-                ok = false;
-            }
-            free(a);
-            free(b);
+        if (strcmp(a, b) != 0 || copy->data.ptr == dev->data.ptr) {
+            printf("# %s, %s %zu, flags %u:\n# want:\n%s# got:\n%s",
+                   (const char *)opaque, domainDeviceKindNames[dev->kind],
+                   idx, formatFlags[j], a, b);
+            bad = 1;
         }
-        domainDeviceFree(copy);
+        free(a);
+        free(b);
     }
-    return ok;
+    domainDeviceFree(copy);
+    return bad;
 }
 
 /* One file in one parse mode; returns 1 if it parsed (and was checked). */
@@ -131,7 +100,7 @@ checkFile(const char *path, const char *xml, unsigned int parseFlags)
         want[i] = domainDefFormat(def, formatFlags[i]);
     copy = domainDefCopy(def);
     ok = copy && copy != def && sameFormats(want, copy, "copy");
-    ok = ok && devicesCopy(def, path);
+    ok = ok && domainDeviceForEach(def, deviceCopies, (void *)path) == 0;
     if (ok) {
         scribble(def);
         domainDefFree(def);
@@ -147,6 +116,13 @@ checkFile(const char *path, const char *xml, unsigned int parseFlags)
     return 1;
 }
 
+static int
+countDevice(DomainDevice *dev, size_t idx, void *opaque)
+{
+    (*(size_t *)opaque)++;
+    return 0;
+}
+
 /* Mutations of the original after copying never show in the copy. */
 static void
 testIndependent(const char *xml)
@@ -154,9 +130,18 @@ testIndependent(const char *xml)
     DomainDef *def = domainDefParse(xml, DOMAIN_PARSE_LIVE);
     DomainDef *copy;
     char *before, *after;
+    size_t total, seen = 0;
 
     if (!TAP_OK(def, "full.xml parses"))
         return;
+    total = def->ndisks + def->ncontrollers + def->nnets + def->nserials +
+            def->nparallels + def->nconsoles + def->nchannels +
+            def->ninputs + def->ntpms + def->ngraphics + def->nsounds +
+            def->nvideos + def->nhostdevs + def->nwatchdogs + def->nrngs +
+            (def->memballoon != NULL);
+    domainDeviceForEach(def, countDevice, &seen);
+    TAP_OK(seen == total && total > 10, "the walk visits all %zu devices",
+           total);
     copy = domainDefCopy(def);
     before = domainDefFormat(copy, VIR_DOMAIN_XML_SECURE);
     free(def->name);

@@ -299,6 +299,30 @@ qtSh(const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The first line of the output of the shell command built from FMT,
+ * without its newline ("" when none). Static: copy it before the next
+ * call. */
+static inline const char * __attribute__((format(printf, 1, 2)))
+qtShLine(const char *fmt, ...)
+{
+    static char out[1024];
+    char cmd[2048];
+    va_list ap;
+    FILE *p;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    out[0] = '\0';
+    if ((p = popen(cmd, "r"))) {
+        if (!fgets(out, sizeof(out), p))
+            out[0] = '\0';
+        pclose(p);
+    }
+    out[strcspn(out, "\n")] = '\0';
+    return out;
+}
+
 /* The <disk> element of a virtio disk DEV on image PATH of FORMAT
  * (caller frees). */
 static inline char *

@@ -182,22 +182,10 @@ shadowHash(QtConsole *con, const char *user)
 static const char *
 hostCrypt(const char *password, const char *hash)
 {
-    static char out[256];
-    char salt[64], cmd[400];
     const char *s = hash + 3;
-    FILE *p;
 
-    snprintf(salt, sizeof(salt), "%.*s", (int)strcspn(s, "$"), s);
-    snprintf(cmd, sizeof(cmd), "openssl passwd -6 -salt '%s' '%s'", salt,
-             password);
-    out[0] = '\0';
-    if ((p = popen(cmd, "r"))) {
-        if (!fgets(out, sizeof(out), p))
-            out[0] = '\0';
-        pclose(p);
-    }
-    out[strcspn(out, "\n")] = '\0';
-    return out;
+    return qtShLine("openssl passwd -6 -salt '%.*s' '%s'",
+                    (int)strcspn(s, "$"), s, password);
 }
 
 static void

@@ -18,33 +18,10 @@
 static virConnectPtr conn;
 static char *root;
 
-/* The first line of the output of shell command CMD (static, "" if
- * none). */
-static const char *
-hostOut(const char *fmt, ...)
-{
-    static char out[512];
-    char cmd[1024];
-    va_list ap;
-    FILE *p;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    out[0] = '\0';
-    if ((p = popen(cmd, "r"))) {
-        if (!fgets(out, sizeof(out), p))
-            out[0] = '\0';
-        pclose(p);
-    }
-    out[strcspn(out, "\n")] = '\0';
-    return out;
-}
-
 static long long
 sysStat(const char *tap, const char *name)
 {
-    return atoll(hostOut("cat /sys/class/net/%s/statistics/%s", tap, name));
+    return atoll(qtShLine("cat /sys/class/net/%s/statistics/%s", tap, name));
 }
 
 /* The ifb device that shapes what the guest sends through TAP. */
@@ -54,7 +31,7 @@ ifbOf(const char *tap)
     static char ifb[32];
 
     snprintf(ifb, sizeof(ifb), "vireo-ifb%s",
-             hostOut("cat /sys/class/net/%s/ifindex", tap));
+             qtShLine("cat /sys/class/net/%s/ifindex", tap));
     return ifb;
 }
 
@@ -65,6 +42,16 @@ tapExists(const char *tap)
 
     snprintf(path, sizeof(path), "/sys/class/net/%s", tap);
     return access(path, F_OK) == 0;
+}
+
+/* Set P to the unsigned int parameter NAME = VALUE. */
+static void
+uintParam(virTypedParameterPtr p, const char *name, unsigned int value)
+{
+    memset(p, 0, sizeof(*p));
+    snprintf(p->field, sizeof(p->field), "%s", name);
+    p->type = VIR_TYPED_PARAM_UINT;
+    p->value.ui = value;
 }
 
 /* Interface parameter FIELD of DEV (live), -1 when the call fails. */
@@ -92,13 +79,13 @@ testTap(virDomainPtr dom)
     TAP_OK(!htXMLHas(dom, VIR_DOMAIN_XML_INACTIVE, "vnet0"),
            "the persistent XML does not");
     TAP_OK(tapExists("vnet0"), "tap vnet0 exists");
-    TAP_STR(hostOut("basename $(readlink /sys/class/net/vnet0/master)"),
+    TAP_STR(qtShLine("basename $(readlink /sys/class/net/vnet0/master)"),
             BRIDGE, "it is a port of " BRIDGE);
-    TAP_STR(hostOut("cat /sys/class/net/vnet0/address"), "fe:54:00:77:00:01",
+    TAP_STR(qtShLine("cat /sys/class/net/vnet0/address"), "fe:54:00:77:00:01",
             "its host MAC is the guest's with fe: first");
-    TAP_STR(hostOut("cat /sys/class/net/vnet0/tun_flags"), "0x5002",
+    TAP_STR(qtShLine("cat /sys/class/net/vnet0/tun_flags"), "0x5002",
             "it is a tap with vnet headers and no packet info");
-    TAP_INT(atoi(hostOut("echo $(( $(cat /sys/class/net/vnet0/flags) & 1 "
+    TAP_INT(atoi(qtShLine("echo $(( $(cat /sys/class/net/vnet0/flags) & 1 "
                          "))")), 1, "it is up");
 }
 
@@ -180,32 +167,25 @@ testBandwidth(virDomainPtr dom)
     virTypedParameter p[4];
     char ifb[32], want[64];
 
-    TAP_STR(hostOut("%s", cls), "rate 8Mbit ceil 8Mbit burst 32Kb",
+    TAP_STR(qtShLine("%s", cls), "rate 8Mbit ceil 8Mbit burst 32Kb",
             "<bandwidth> of the definition is on the tap at start");
     TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_IN_AVERAGE), 1000,
             "inbound average read back: 1000");
     TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_IN_BURST), 32,
             "inbound burst read back: 32");
 
-    memset(p, 0, sizeof(p));
-    snprintf(p[0].field, sizeof(p[0].field), "%s",
-             VIR_DOMAIN_BANDWIDTH_IN_AVERAGE);
-    p[0].type = VIR_TYPED_PARAM_UINT;
-    p[0].value.ui = 2000;
-    snprintf(p[1].field, sizeof(p[1].field), "%s",
-             VIR_DOMAIN_BANDWIDTH_IN_PEAK);
-    p[1].type = VIR_TYPED_PARAM_UINT;
-    p[1].value.ui = 4000;
+    uintParam(&p[0], VIR_DOMAIN_BANDWIDTH_IN_AVERAGE, 2000);
+    uintParam(&p[1], VIR_DOMAIN_BANDWIDTH_IN_PEAK, 4000);
     TAP_INT(virDomainSetInterfaceParameters(dom, "vnet0", p, 2,
             VIR_DOMAIN_AFFECT_LIVE), 0, "set inbound 2000/4000 live: %s",
             qtErrMsg());
-    TAP_STR(hostOut("%s", cls), "rate 16Mbit ceil 32Mbit burst 32Kb",
+    TAP_STR(qtShLine("%s", cls), "rate 16Mbit ceil 32Mbit burst 32Kb",
             "tc has the new class");
     TAP_INT(bwGet(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_AVERAGE), 2000,
             "average read back: 2000");
     TAP_INT(bwGet(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_PEAK), 4000,
             "peak read back: 4000");
-    htSh("tc qdisc del dev vnet0 root");
+    qtSh("tc qdisc del dev vnet0 root");
     TAP_INT(bwGet(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_AVERAGE), 0,
             "shaping removed behind vireo's back reads back as 0");
 
@@ -218,37 +198,30 @@ testBandwidth(virDomainPtr dom)
     TAP_INT(virDomainSetInterfaceParameters(dom, NIC0, p, 1,
             VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG), 0,
             "average 0 (live and config) removes shaping: %s", qtErrMsg());
-    TAP_STR(hostOut("tc class show dev vnet0"), "", "no class left");
+    TAP_STR(qtShLine("tc class show dev vnet0"), "", "no class left");
     TAP_OK(!htXMLHas(dom, VIR_DOMAIN_XML_INACTIVE, "<bandwidth>"),
            "the persistent XML lost its <bandwidth>");
 
     TAP_INT(virDomainUpdateDeviceFlags(dom, upd, VIR_DOMAIN_AFFECT_LIVE), 0,
             "update-device with <bandwidth> live: %s", qtErrMsg());
-    TAP_STR(hostOut("%s", cls), "rate 4Mbit ceil 4Mbit burst 64Kb",
+    TAP_STR(qtShLine("%s", cls), "rate 4Mbit ceil 4Mbit burst 64Kb",
             "tc has the updated class");
     TAP_OK(htXMLHas(dom, 0, "<inbound average='500' burst='64'/>"),
            "the live XML has the new <bandwidth>");
 
-    snprintf(p[0].field, sizeof(p[0].field), "%s",
-             VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE);
-    p[0].value.ui = 300;
-    snprintf(p[1].field, sizeof(p[1].field), "%s",
-             VIR_DOMAIN_BANDWIDTH_OUT_PEAK);
-    p[1].value.ui = 600;
-    snprintf(p[2].field, sizeof(p[2].field), "%s",
-             VIR_DOMAIN_BANDWIDTH_OUT_BURST);
-    p[2].type = VIR_TYPED_PARAM_UINT;
-    p[2].value.ui = 20;
+    uintParam(&p[0], VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, 300);
+    uintParam(&p[1], VIR_DOMAIN_BANDWIDTH_OUT_PEAK, 600);
+    uintParam(&p[2], VIR_DOMAIN_BANDWIDTH_OUT_BURST, 20);
     TAP_INT(virDomainSetInterfaceParameters(dom, "vnet0", p, 3,
             VIR_DOMAIN_AFFECT_LIVE), 0, "set outbound 300/600/20 live: %s",
             qtErrMsg());
     snprintf(ifb, sizeof(ifb), "%s", ifbOf("vnet0"));
-    TAP_STR(hostOut("tc class show dev %s | grep -o 'rate [^ ]* ceil "
+    TAP_STR(qtShLine("tc class show dev %s | grep -o 'rate [^ ]* ceil "
                     "[^ ]* burst [^ ]*'", ifb),
             "rate 2400Kbit ceil 4800Kbit burst 20Kb",
             "the tap's ifb %s has the HTB class", ifb);
     snprintf(want, sizeof(want), "Egress Redirect to device %s", ifb);
-    TAP_STR(hostOut("tc filter show dev vnet0 ingress | grep -o "
+    TAP_STR(qtShLine("tc filter show dev vnet0 ingress | grep -o "
                     "'Egress Redirect to device [^)]*'"), want,
             "the tap's ingress goes to it");
     TAP_INT(bwGet(dom, "vnet0", VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE), 300,
@@ -275,12 +248,12 @@ testHotplug(virDomainPtr dom, QtConsole *con)
     TAP_INT(virDomainAttachDeviceFlags(dom, nic, VIR_DOMAIN_AFFECT_LIVE), 0,
             "attach a bridge NIC live: %s", qtErrMsg());
     TAP_OK(tapExists("vtest1"), "its tap vtest1 (the target dev) exists");
-    TAP_STR(hostOut("basename $(readlink /sys/class/net/vtest1/master)"),
+    TAP_STR(qtShLine("basename $(readlink /sys/class/net/vtest1/master)"),
             BRIDGE, "on the bridge");
     TAP_OK(htXMLHas(dom, 0, "<target dev='vtest1'/>"),
            "the live XML names it");
     snprintf(ifb, sizeof(ifb), "%s", ifbOf("vtest1"));
-    TAP_STR(hostOut("tc class show dev %s | grep -o 'rate [^ ]*'", ifb),
+    TAP_STR(qtShLine("tc class show dev %s | grep -o 'rate [^ ]*'", ifb),
             "rate 800Kbit", "its <bandwidth> is applied (ifb %s)", ifb);
     alias = htEventAlias(NAME, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, -1,
                          HT_WAIT_MS);
@@ -366,7 +339,7 @@ privateNet(void)
         !mkdtemp(dir) ||
         mount("sysfs", dir, "sysfs", 0, NULL) < 0)
         return -1;
-    if (htSh("mount --bind %s/class/net /sys/class/net && "
+    if (qtSh("mount --bind %s/class/net /sys/class/net && "
              "mount --bind %s/devices/virtual/net /sys/devices/virtual/net "
              "&& umount -l %s && rmdir %s", dir, dir, dir, dir) != 0)
         return -1;
@@ -390,7 +363,7 @@ main(void)
         printf("1..0 # SKIP %s\n", why);
         return 0;
     }
-    TAP_INT(htSh("ip link set lo up && ip link add " BRIDGE " type bridge && "
+    TAP_INT(qtSh("ip link set lo up && ip link add " BRIDGE " type bridge && "
                  "ip addr add 192.168.77.1/24 dev " BRIDGE " && "
                  "ip link set " BRIDGE " up"), 0, "bridge " BRIDGE " made");
     root = qtRoot();
@@ -429,7 +402,7 @@ main(void)
         goto done;
     TAP_INT(virDomainDestroy(dom), 0, "destroy: %s", qtErrMsg());
     TAP_OK(!tapExists("vnet0"), "the tap is gone with QEMU");
-    TAP_STR(hostOut("ls /sys/class/net | grep -c vireo-ifb"), "0",
+    TAP_STR(qtShLine("ls /sys/class/net | grep -c vireo-ifb"), "0",
             "and no ifb is left");
     TAP_INT(virDomainUndefine(dom), 0, "undefine");
  done:

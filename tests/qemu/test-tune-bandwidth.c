@@ -355,8 +355,20 @@ testConfig(virDomainPtr dom)
 static virDomainPtr
 testReconnect(virDomainPtr dom)
 {
+    char path[800];
+    pid_t v1 = qtThreadByComm(qpid, "CPU 1/TCG");
+    FILE *f;
+
     virDomainFree(dom);
     virConnectClose(conn);
+    /* while no manager runs, vCPU 1 strays back into the domain group */
+    snprintf(path, sizeof(path), "%s/tasks", cgDir);
+    if ((f = fopen(path, "w"))) {
+        fprintf(f, "%ld", (long)v1);
+        fclose(f);
+    }
+    TAP_OK(!inTasks("vcpu1", v1), "vCPU 1 moved out of vcpu1 behind the "
+           "driver's back");
     conn = qtOpen(uri);
     TAP_OK(conn != NULL, "reopen the root: %s", qtErrMsg());
     if (!conn)
@@ -365,8 +377,8 @@ testReconnect(virDomainPtr dom)
     TAP_INT(virDomainIsActive(dom), 1, "the guest still runs");
     TAP_INT(getSched(dom, 0, "iothread_period"), 250000,
             "iothread_period reads back after the reconnect");
-    TAP_OK(inTasks("vcpu1", qtThreadByComm(qpid, "CPU 1/TCG")),
-           "vCPU 1 still in vcpu1/tasks");
+    TAP_OK(inTasks("vcpu1", v1), "the reconnect put vCPU 1 back in "
+           "vcpu1/tasks");
     return dom;
 }
 

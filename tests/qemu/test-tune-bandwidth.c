@@ -497,11 +497,14 @@ testSetVcpu(virDomainPtr dom)
     free(xml);
 }
 
-/* A <vcpus> QEMU cannot boot is refused when defined. */
+/* A <vcpus> QEMU cannot boot, a <cputune> period or quota out of range,
+ * are refused when defined. */
 static void
-testBadVcpus(void)
+testBadDefinitions(void)
 {
     static const char *const bad[] = {
+        "<cputune><period>10</period></cputune>\n",
+        "<cputune><emulator_quota>999</emulator_quota></cputune>\n",
         "<vcpus><vcpu id='0' enabled='no' hotpluggable='yes'/>"
         "<vcpu id='1' enabled='yes' hotpluggable='no'/></vcpus>\n",
         "<vcpus><vcpu id='0' enabled='yes' hotpluggable='no'/>"
@@ -511,15 +514,16 @@ testBadVcpus(void)
     };
     static const int codes[] = {
         VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_CONFIG_UNSUPPORTED,
+        VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_CONFIG_UNSUPPORTED,
         VIR_ERR_XML_ERROR,
     };
 
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
         char *xml = guestXML("bw-bad", bad[i]);
         virDomainPtr dom;
 
         dom = virDomainDefineXML(conn, xml);
-        TAP_OK(dom == NULL, "bad <vcpus> %zu is refused", i);
+        TAP_OK(dom == NULL, "bad definition %zu is refused", i);
         TAP_INT(qtErrCode(), codes[i], "... %s", qtErrMsg());
         if (dom) {
             virDomainUndefine(dom);
@@ -555,7 +559,7 @@ main(void)
     virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_TUNABLE,
                                      VIR_DOMAIN_EVENT_CALLBACK(onTunable),
                                      NULL, NULL);
-    testBadVcpus();
+    testBadDefinitions();
     xml = guestXML(NAME, "");
     dom = virDomainDefineXML(conn, xml);
     free(xml);

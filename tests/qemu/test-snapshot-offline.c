@@ -100,8 +100,8 @@ testExternalOffline(virDomainPtr dom)
 {
     virDomainSnapshotPtr e1 = snap(dom, "e1",
                                    VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY);
-    virDomainSnapshotPtr p;
-    char overlay[300], *info, *xml;
+    virDomainSnapshotPtr p, e1b;
+    char overlay[300], overlay2[300], *info, *xml;
 
     snprintf(overlay, sizeof(overlay), "%s/disk.e1", root);
     TAP_OK(e1 != NULL, "disk-only snapshot of a shut-off domain: %s",
@@ -135,16 +135,32 @@ testExternalOffline(virDomainPtr dom)
             qtErrMsg());
     TAP_INT(qtSh("qemu-io -f qcow2 -c 'write -P 0xaa 1M 64k' '%s' >/dev/null",
                overlay), 0, "data written to the overlay");
-    TAP_INT(virDomainSnapshotDelete(e1, 0), 0, "delete e1: %s", qtErrMsg());
-    TAP_OK(access(overlay, F_OK) != 0, "overlay gone");
-    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-    TAP_OK(xml && !strstr(xml, overlay) && strstr(xml, disk),
-           "the domain uses its disk again");
-    free(xml);
+    e1b = snap(dom, "e1b", VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY);
+    TAP_OK(e1b != NULL, "a second disk-only snapshot e1b: %s", qtErrMsg());
+    snprintf(overlay2, sizeof(overlay2), "%s/disk.e1b", root);
+    TAP_INT(qtSh("qemu-io -f qcow2 -c 'write -P 0xbb 2M 64k' '%s' >/dev/null",
+                 overlay2), 0, "data written to e1b's overlay");
+    TAP_INT(virDomainSnapshotDelete(e1, 0), 0, "delete e1 (below e1b): %s",
+            qtErrMsg());
+    TAP_OK(access(overlay, F_OK) != 0, "e1's overlay gone");
+    TAP_INT(qtSh("qemu-img info --output=json '%s' | grep -q "
+                 "'\"backing-filename\": \"%s\"'", overlay2, disk), 0,
+            "e1b's overlay now backs onto the disk");
     TAP_INT(qtSh("qemu-io -f qcow2 -c 'read -P 0xaa 1M 64k' '%s' | "
                "grep -q 'read 65536'", disk), 0,
-            "the overlay's data was committed into the disk");
+            "e1's data was committed into the disk");
+    TAP_INT(virDomainSnapshotDelete(e1b, 0), 0, "delete e1b: %s",
+            qtErrMsg());
+    TAP_OK(access(overlay2, F_OK) != 0, "e1b's overlay gone");
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    TAP_OK(xml && !strstr(xml, overlay) && !strstr(xml, overlay2) &&
+           strstr(xml, disk), "the domain uses its disk again");
+    free(xml);
+    TAP_INT(qtSh("qemu-io -f qcow2 -c 'read -P 0xbb 2M 64k' '%s' | "
+               "grep -q 'read 65536'", disk), 0,
+            "e1b's data was committed into the disk");
     virDomainSnapshotFree(e1);
+    virDomainSnapshotFree(e1b);
 }
 
 static void

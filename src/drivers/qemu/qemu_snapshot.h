@@ -101,6 +101,9 @@ DomainDef *qemuSnapDefCopy(const DomainDef *src, const QemuDom *d, bool live);
 int qemuSnapImg(const char *const *argv, char **out);
 /* True when image PATH holds internal snapshot TAG; -1 with an error. */
 int qemuSnapImgHasTag(const char *path, const char *tag);
+/* The images of PATH's backing chain, top first (NULL-terminated, free
+ * with qmpStringListFree), and *FORMATS theirs; NULL with an error. */
+char **qemuSnapImgChain(const char *path, char ***formats);
 /* True when disk DISK takes part in snapshots (writable, has a file). */
 bool qemuSnapDiskWritable(const DiskDef *disk);
 /* Check that every writable disk of DEF is qcow2 (internal snapshots):

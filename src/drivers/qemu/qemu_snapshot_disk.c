@@ -192,6 +192,42 @@ qemuSnapImgHasTag(const char *path, const char *tag)
     return ret;
 }
 
+char **
+qemuSnapImgChain(const char *path, char ***formats)
+{
+    const char *argv[] = { "info", "--output=json", "--backing-chain", "-U",
+                           path, NULL };
+    json_object *list = NULL;
+    char *out = NULL, **files = NULL;
+    size_t n = 0;
+
+    *formats = NULL;
+    if (qemuSnapImg(argv, &out) < 0)
+        return NULL;
+    if (!(list = json_tokener_parse(out)) ||
+        !json_object_is_type(list, json_type_array)) {
+        reportError(VIR_ERR_INTERNAL_ERROR, "unreadable 'qemu-img info "
+                    "--backing-chain' output for '%s'", path);
+        goto cleanup;
+    }
+    n = json_object_array_length(list);
+    files = allocArray(n + 1, sizeof(*files));
+    *formats = allocArray(n + 1, sizeof(**formats));
+    for (size_t i = 0; i < n; i++) {
+        json_object *img = json_object_array_get_idx(list, i);
+        json_object *f = json_object_object_get(img, "filename");
+        json_object *fmt = json_object_object_get(img, "format");
+
+        files[i] = allocStrdup(f ? json_object_get_string(f) : "");
+        (*formats)[i] = allocStrdup(fmt ? json_object_get_string(fmt)
+                                        : "raw");
+    }
+ cleanup:
+    json_object_put(list);
+    free(out);
+    return files;
+}
+
 bool
 qemuSnapDiskWritable(const DiskDef *disk)
 {

@@ -503,28 +503,56 @@ qemuSnapMergeLive(QemuDom *d, QemuSnapTree *t, const QemuSnap *s,
     return ret;
 }
 
-/* Merge overlay SD of S on shut-off D into its base with qemu-img: only
- * when the disk still uses the overlay. */
+/* Merge overlay SD of S on shut-off D into its base with qemu-img: the
+ * overlay is the disk's image, or a later snapshot's overlay sits on it
+ * (then rebased onto the base). */
 static int
 qemuSnapMergeOffline(QemuDom *d, QemuSnapTree *t, const QemuSnap *s,
                      const QemuSnapDisk *sd)
 {
     const DiskDef *base = qemuSnapBaseDisk(s, sd->name);
     int k = domainFindDisk(d->def, sd->name);
-    const char *argv[] = { "commit", "-q", sd->file, NULL };
+    const char *commit[] = { "commit", "-q", sd->file, NULL };
+    const char *rebase[] = { "rebase", "-u", "-b", NULL, "-F", NULL, NULL,
+                             NULL };
+    char **files = NULL, **formats = NULL;
+    size_t n = 0;
+    int idx = -1, ret = -1;
 
-    if (k < 0 || !base || !d->def->disks[k]->srcPath ||
-        strcmp(d->def->disks[k]->srcPath, sd->file) != 0) {
-        reportError(VIR_ERR_NO_SUPPORT, "deleting external snapshot '%s' of "
-                    "shut-off domain '%s' is supported only while disk '%s' "
-                    "uses the snapshot's overlay (start the domain to merge "
-                    "an overlay a later snapshot sits on)", s->name,
-                    d->def->name, sd->name);
+    if (k < 0 || !base || !d->def->disks[k]->srcPath) {
+        reportError(VIR_ERR_OPERATION_FAILED, "disk '%s' of snapshot '%s' "
+                    "is not in domain '%s' or the snapshot's definition",
+                    sd->name, s->name, d->def->name);
         return -1;
     }
-    if (qemuSnapImg(argv, NULL) < 0)
+    if (!(files = qemuSnapImgChain(d->def->disks[k]->srcPath, &formats)))
         return -1;
-    return qemuSnapMerged(d, t, s, sd, base);
+    while (files[n])
+        n++;
+    idx = qemuBlockChainFind((const char **)files, n, sd->file);
+    if (idx < 0 || (size_t)idx + 1 >= n ||
+        qemuBlockChainFind((const char **)files + idx + 1, 1,
+                           base->srcPath) != 0) {
+        reportError(VIR_ERR_OPERATION_FAILED, "overlay '%s' of snapshot '%s' "
+                    "is not in the backing chain of disk '%s' of domain '%s' "
+                    "right above '%s'", sd->file, s->name, sd->name,
+                    d->def->name, base->srcPath);
+        goto cleanup;
+    }
+    if (qemuSnapImg(commit, NULL) < 0)
+        goto cleanup;
+    if (idx > 0) {
+        rebase[3] = files[idx + 1];
+        rebase[5] = formats[idx + 1];
+        rebase[6] = files[idx - 1];
+        if (qemuSnapImg(rebase, NULL) < 0)
+            goto cleanup;
+    }
+    ret = qemuSnapMerged(d, t, s, sd, base);
+ cleanup:
+    qmpStringListFree(files);
+    qmpStringListFree(formats);
+    return ret;
 }
 
 /* Delete external snapshot S of D: merge each overlay into its base. */

@@ -273,6 +273,7 @@ static int
 qemuSnapInternalLive(QemuDom *d, QemuSnap *s, bool halt)
 {
     SnapSaveCtx c = { .def = d->def, .tag = s->name };
+    bool running;
     int ret;
 
     if (d->state != VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_PAUSED) {
@@ -284,15 +285,20 @@ qemuSnapInternalLive(QemuDom *d, QemuSnap *s, bool halt)
         return -1;
     s->state = d->state;
     s->memory = true;
-    c.stop = d->state == VIR_DOMAIN_RUNNING;
-    if (c.stop) {
+    running = d->state == VIR_DOMAIN_RUNNING;
+    /* snapshot-save pauses running vCPUs and resumes them itself, which
+     * spares two monitor round trips; HALT keeps them paused for good */
+    c.stop = running && halt;
+    if (running) {
         /* paused by us: the STOP event that follows is not news */
         qemuDomSetState(d, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_SNAPSHOT);
         qemuDomEventLifecycle(d, VIR_DOMAIN_EVENT_SUSPENDED,
                               VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
     ret = qemuSnapMonitorRun(d, qemuSnapSaveMon, &c);
-    if (c.stop && !(halt && ret == 0) && qemuDomIsActive(d)) {
+    /* QEMU's RESUME event usually set the state already */
+    if (running && !(halt && ret == 0) && qemuDomIsActive(d) &&
+        d->state == VIR_DOMAIN_PAUSED) {
         virErrorPtr err = ret < 0 ? errorSave() : NULL;
         int r = qemuSnapResume(d, VIR_DOMAIN_RUNNING_UNPAUSED,
                                VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);

@@ -326,6 +326,24 @@ testCommit(virDomainPtr dom)
            "live XML: vdc's source is the base image");
     TAP_OK(diskChainIs(dom, "vdc", "cbase.qcow2>|", 0),
            "live XML: the base image alone");
+    {
+        virDomainSnapshotPtr snap = virDomainSnapshotCreateXML(dom,
+            "<domainsnapshot><name>after</name><disks>"
+            "<disk name='vda' snapshot='no'/><disk name='vdb' snapshot='no'/>"
+            "<disk name='vdc' snapshot='external'/></disks>"
+            "</domainsnapshot>", VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY);
+
+        /* the node vdc started on is gone, not holding cbase busy */
+        TAP_OK(snap != NULL, "an external snapshot of vdc after the "
+               "commit: %s", qtErrMsg());
+        TAP_OK(diskChainIs(dom, "vdc", "cbase.after>cbase.qcow2>|", 0),
+               "live XML: the new overlay over the base");
+        TAP_INT(snap ? virDomainSnapshotDelete(snap, 0) : -1, 0,
+                "and deleted again: %s", qtErrMsg());
+        TAP_OK(diskChainIs(dom, "vdc", "cbase.qcow2>|", 0),
+               "live XML: the base image alone again");
+        virDomainSnapshotFree(snap);
+    }
     TAP_OK(jobEvent(VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT,
                     VIR_DOMAIN_BLOCK_JOB_COMPLETED),
            "active commit completed event");

@@ -1096,3 +1096,24 @@ qemuBlockChainPivot(DiskDef *disk, const char *path)
     /* a new image (a copy): its number and chain come with the refresh */
     chainExtraDel(&disk->srcExtra, "index");
 }
+
+void
+qemuBlockDropNodes(Qmp *mon, const char *alias)
+{
+    char *fmt = allocPrintf("drive-%s", alias);
+    char *file = allocPrintf("drive-%s-storage", alias);
+    json_object *cmd = qmpCommandNew("blockdev-del", "s:node-name", fmt,
+                                     NULL);
+
+    /* QEMU refuses while the node is in a chain: nothing to do then */
+    if (qmpCommandRun(mon, cmd, NULL, QEMU_BLOCK_QUERY_MS) == 0) {
+        json_object_put(cmd);
+        cmd = qmpCommandNew("blockdev-del", "s:node-name", file, NULL);
+        if (qmpCommandRun(mon, cmd, NULL, QEMU_BLOCK_QUERY_MS) < 0)
+            logDebug("qemu", "cannot delete node '%s'", file);
+    }
+    errorReset();
+    json_object_put(cmd);
+    free(fmt);
+    free(file);
+}

@@ -89,6 +89,11 @@ void qemuBlockChainPush(DiskDef *disk, const char *path, const char *format);
 void qemuBlockChainRemove(DiskDef *disk, const char *path,
                           const char *below, const char *belowFmt);
 
+/* The nodes disk ALIAS was started with ("drive-ALIAS" and its
+ * "-storage" node) stay in QEMU after a commit or pivot took them out of
+ * the chain, holding their backing image busy: delete them (no lock
+ * held; nothing happens while they are in use). */
+void qemuBlockDropNodes(Qmp *mon, const char *alias);
 /* DISK of a live definition switches to image PATH (a pivot): when PATH
  * is in its chain, the images above it leave the chain and PATH keeps
  * its number; else the chain waits for the next refresh. */

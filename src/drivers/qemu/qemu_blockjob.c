@@ -828,7 +828,17 @@ qemuDomainBlockJobAbort(virDomainPtr dom, const char *disk,
     }
     if (jobWaitGone(d, bd.dst) < 0)
         goto cleanup;
-    /* the caller sees the new chain at once */
+    /* the caller sees the new chain at once, without the nodes left out */
+    if (pivot && bd.alias && qemuDomIsActive(d)) {
+        Qmp *mon = qemuProcessMonAcquire(d);
+
+        if (mon) {
+            pthread_mutex_unlock(&d->drv->lock);
+            qemuBlockDropNodes(mon, bd.alias);
+            pthread_mutex_lock(&d->drv->lock);
+            qemuProcessMonRelease(d);
+        }
+    }
     if (qemuBlockChainRefresh(d) < 0)
         errorReset();
     /* the completion event was handled before QEMU's answer came */

@@ -328,6 +328,7 @@ static void
 qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
 {
     json_object *blocks = NULL;
+    char **aliases = NULL;
     Qmp *mon;
 
     pthread_mutex_lock(&drv->lock);
@@ -340,6 +341,12 @@ qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
     mon = d->mon && d->pid > 0 ? d->mon : NULL;
     if (mon)
         d->monUsers++;
+    if (mon && (actions & QEMU_ACTION_CHAIN)) {
+        aliases = allocArray(d->def->ndisks + 1, sizeof(*aliases));
+        for (size_t i = 0, n = 0; i < d->def->ndisks; i++)
+            if (d->def->disks[i]->info.alias)
+                aliases[n++] = allocStrdup(d->def->disks[i]->info.alias);
+    }
     pthread_mutex_unlock(&drv->lock);
     if (!mon)
         return;
@@ -350,8 +357,12 @@ qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
         if (qmpSystemReset(mon) < 0 || qmpCont(mon) < 0)
             logDebug("qemu", "restart of domain '%s' failed", d->def->name);
     }
-    if ((actions & QEMU_ACTION_CHAIN) && !(actions & QEMU_ACTION_QUIT))
+    if ((actions & QEMU_ACTION_CHAIN) && !(actions & QEMU_ACTION_QUIT)) {
+        for (size_t i = 0; aliases[i]; i++)
+            qemuBlockDropNodes(mon, aliases[i]);
         blocks = qemuBlockChainQuery(mon);
+    }
+    qmpStringListFree(aliases);
     errorReset();
     pthread_mutex_lock(&drv->lock);
     if (blocks && d->pid > 0) {

@@ -392,22 +392,6 @@ typedef struct {
     char *alias;
 } SnapCommit;
 
-/* The nodes the disk of ALIAS was started with (format, then protocol)
- * stay in QEMU once a commit took them out of the chain, holding on to
- * their backing image: delete them; QEMU refuses while they are in use. */
-static void
-qemuSnapDropNodes(Qmp *mon, const char *alias)
-{
-    char *fmt = allocPrintf("drive-%s", alias);
-    char *file = allocPrintf("drive-%s-storage", alias);
-
-    if (qmpBlockdevDel(mon, fmt) == 0 && qmpBlockdevDel(mon, file) < 0)
-        logDebug("qemu", "cannot delete node '%s'", file);
-    errorReset();
-    free(fmt);
-    free(file);
-}
-
 static int
 qemuSnapCommitMon(Qmp *mon, void *opaque)
 {
@@ -442,7 +426,7 @@ qemuSnapCommitMon(Qmp *mon, void *opaque)
     ret = qemuSnapJobWaitFor(mon, id, what, false);
  cleanup:
     if (ret == 0)
-        qemuSnapDropNodes(mon, c->alias);
+        qemuBlockDropNodes(mon, c->alias);
     json_object_put(cmd);
     free(id);
     free(what);

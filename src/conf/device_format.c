@@ -66,20 +66,67 @@ deviceFormatIotune(Buf *b, const DiskIotune *io)
     xmlconfClose(b, "iotune", &io->extra);
 }
 
+/* The index attributes numbering a running disk's images (on <source>
+ * and each <backingStore>) belong to the live XML only. */
 static void
-deviceFormatDiskSource(Buf *b, const DiskDef *disk)
+deviceDropIndexTree(XNode *node)
+{
+    for (size_t i = 0; i < node->nattrs; i++) {
+        if (strcmp(node->attrs[i].name, "index") != 0)
+            continue;
+        free(node->attrs[i].name);
+        free(node->attrs[i].value);
+        memmove(&node->attrs[i], &node->attrs[i + 1],
+                (node->nattrs - i - 1) * sizeof(*node->attrs));
+        node->nattrs--;
+        break;
+    }
+    for (size_t i = 0; i < node->nkids; i++)
+        if (strcmp(node->kids[i]->name, "backingStore") == 0)
+            deviceDropIndexTree(node->kids[i]);
+}
+
+static void
+deviceFormatDiskSource(Buf *b, const DiskDef *disk, bool inactive)
 {
     static const char *const pathAttr[DISK_TYPE_LAST] = {
         [DISK_TYPE_FILE] = "file", [DISK_TYPE_BLOCK] = "dev",
         [DISK_TYPE_DIR] = "dir",
     };
+    XExtra extra = disk->srcExtra;
+    XAttr *kept = NULL;
 
     if (!disk->hasSource)
         return;
     bufLine(b, "<source");
     if (pathAttr[disk->type])
         xmlconfAttr(b, pathAttr[disk->type], disk->srcPath);
-    xmlconfEnd(b, "source", &disk->srcExtra);
+    if (inactive && extra.nattrs) {
+        /* the same attributes (borrowed) but the index */
+        kept = allocArray(extra.nattrs, sizeof(*kept));
+        extra.attrs = kept;
+        extra.nattrs = 0;
+        for (size_t i = 0; i < disk->srcExtra.nattrs; i++)
+            if (strcmp(disk->srcExtra.attrs[i].name, "index") != 0)
+                kept[extra.nattrs++] = disk->srcExtra.attrs[i];
+    }
+    xmlconfEnd(b, "source", &extra);
+    free(kept);
+}
+
+static void
+deviceFormatBackingStore(Buf *b, const XNode *chain, bool inactive)
+{
+    XNode *copy;
+
+    if (!inactive) {
+        xtreeFormat(b, chain, NULL);
+        return;
+    }
+    copy = xtreeCopy(chain);
+    deviceDropIndexTree(copy);
+    xtreeFormat(b, copy, NULL);
+    xtreeFree(copy);
 }
 
 void
@@ -99,9 +146,10 @@ deviceFormatDisk(Buf *b, const DiskDef *disk, unsigned int flags)
         xmlconfAttr(&kids, "type", disk->driverType);
         xmlconfEnd(&kids, "driver", &disk->driverExtra);
     }
-    deviceFormatDiskSource(&kids, disk);
+    deviceFormatDiskSource(&kids, disk, flags & VIR_DOMAIN_XML_INACTIVE);
     if (disk->backingStore)
-        xtreeFormat(&kids, disk->backingStore, NULL);
+        deviceFormatBackingStore(&kids, disk->backingStore,
+                                 flags & VIR_DOMAIN_XML_INACTIVE);
     bufLine(&kids, "<target");
     xmlconfAttr(&kids, "dev", disk->dst);
     if (disk->bus != DISK_BUS_NONE)

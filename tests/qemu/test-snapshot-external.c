@@ -173,6 +173,8 @@ testMemory(virDomainPtr dom, QtConsole *con)
     xml = virDomainSaveImageGetXMLDesc(conn, mem, 0);
     TAP_OK(xml && strstr(xml, disk) && !strstr(xml, "disk.s1"),
            "the memory file is a save image naming the disk");
+    TAP_OK(xml && !strstr(xml, "index="),
+           "... without the live XML's image numbers");
     free(xml);
     TAP_INT(virDomainGetState(dom, &st, NULL, 0), 0, "state");
     TAP_INT(st, VIR_DOMAIN_RUNNING, "running");

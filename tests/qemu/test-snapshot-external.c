@@ -109,7 +109,15 @@ testErrors(virDomainPtr dom)
                 root, "", VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY);
     TAP_OK(s == NULL && qtErrCode() == VIR_ERR_CONFIG_UNSUPPORTED,
            "memory with disk-only is refused (%s)", qtErrMsg());
+    s = snapXML(dom, "<domainsnapshot><name>bad5</name><memory "
+                "snapshot='external' file='%s/m5.mem'/>%s</domainsnapshot>",
+                root, "", VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT);
+    TAP_OK(s == NULL && qtErrCode() == VIR_ERR_OPERATION_INVALID &&
+           strstr(qtErrMsg(), "disk.bad5"),
+           "reusing an overlay that does not exist is refused (%s)",
+           qtErrMsg());
     TAP_OK(!exists("disk.bad1") && !exists("disk.bad2") &&
+           !exists("m5.mem") &&
            !exists("disk.bad4") && !exists("m4.mem") &&
            qtSh("ls '%s' | grep -q 'taken.mem.'", root) != 0,
            "no overlay or temporary file left behind");

@@ -152,9 +152,9 @@ int qemuSnapImgAll(const DomainDef *def, const QemuSnap *s, const char *op,
 /* ---- qemu_snapshot_memory.c ---- */
 
 /* External snapshot S of running or paused D with its memory saved to
- * S->memoryFile, then its disks' overlays (FLAGS: LIVE, HALT). Lock and
- * job held. On failure no file is left and the guest runs as before.
- * 0 or -1. */
+ * S->memoryFile, then its disks' overlays (FLAGS: LIVE, HALT, REUSE_EXT).
+ * Lock and job held. On failure no file is left and the guest runs as
+ * before. 0 or -1. */
 int qemuSnapExternalMemory(QemuDom *d, QemuSnap *s, unsigned int flags);
 
 /* ---- qemu_snapshot_revert.c ---- */

@@ -81,11 +81,10 @@ qemuSnapCheckCreateFlags(unsigned int flags)
                     "'current' and 'validate'");
         return -1;
     }
-    if ((flags & (VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE |
-                  VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT)) &&
+    if ((flags & VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE) &&
         !(flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY)) {
-        reportError(VIR_ERR_INVALID_ARG, "flags 'quiesce' and 'reuse-ext' "
-                    "require 'disk-only'");
+        reportError(VIR_ERR_INVALID_ARG, "flag 'quiesce' requires "
+                    "'disk-only'");
         return -1;
     }
     return 0;

@@ -21,9 +21,10 @@ qemuSnapMemAbort(Qmp *mon)
     return qmpMigrateCancel(mon);
 }
 
-/* The memory file of S must not exist yet. */
+/* The memory file of S must not exist yet, its overlays must exist
+ * (REUSE) or not. */
 static int
-qemuSnapMemCheck(const QemuDom *d, const QemuSnap *s)
+qemuSnapMemCheck(const QemuDom *d, const QemuSnap *s, bool reuse)
 {
     if (d->state != VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_PAUSED) {
         reportError(VIR_ERR_OPERATION_INVALID, "domain '%s' must be running "
@@ -36,7 +37,7 @@ qemuSnapMemCheck(const QemuDom *d, const QemuSnap *s)
                     "'%s' already exists", s->memoryFile, s->name);
         return -1;
     }
-    return qemuSnapCheckOverlays(s, false);
+    return qemuSnapCheckOverlays(s, reuse);
 }
 
 /* The stream of a LIVE snapshot ended: QEMU paused the guest; record it
@@ -104,7 +105,8 @@ qemuSnapExternalMemory(QemuDom *d, QemuSnap *s, unsigned int flags)
     char *xml = NULL;
     int ret = -1;
 
-    if (qemuSnapMemCheck(d, s) < 0)
+    if (qemuSnapMemCheck(d, s, flags & VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT)
+        < 0)
         return -1;
     s->memory = false;
     s->state = d->state;
@@ -117,7 +119,9 @@ qemuSnapExternalMemory(QemuDom *d, QemuSnap *s, unsigned int flags)
                         flags & VIR_DOMAIN_SNAPSHOT_CREATE_LIVE, &paused) < 0)
         goto error;
     /* the guest is paused (or was already): the disks match the memory */
-    if (qemuSnapHasExternalDisk(s) && qemuSnapExternalTake(d, s, 0) < 0) {
+    if (qemuSnapHasExternalDisk(s) &&
+        qemuSnapExternalTake(d, s, flags &
+                             VIR_DOMAIN_SNAPSHOT_CREATE_REUSE_EXT) < 0) {
         unlink(s->memoryFile);
         goto error;
     }

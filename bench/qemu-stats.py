@@ -2,8 +2,9 @@
 # qemu-stats.py: bulk stats (getAllDomainStats, domainListGetStats) of 1 and
 # 5 running TCG guests, vireo and the system libvirt side by side: both keep
 # their guests running in a worker process and take turns, call batch by
-# call batch, so that the machine's load hits both alike. Prints one JSON
-# line per batch, then a summary table of the medians (ms per call).
+# call batch, so that the machine's load hits both alike. Writes one JSON
+# line per batch to stderr and a RESULTS.md section (medians, ms per call)
+# to stdout.
 # Usage: bench/qemu-stats.py BUILD_DIR [ROUNDS [CALLS]]   (as root)
 #        qemu-stats.py --worker ROOT GUESTDIR   (started by the above)
 # Guest 0 has a qcow2 disk (like bench/qemu-ops.py's), the others none.
@@ -158,6 +159,7 @@ def coordinator(build, rounds, calls):
     env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(build, "src"))
     sides = []
     rows = {}
+    load0 = open("/proc/loadavg").read().split()[0]
     try:
         sides.append(Side("vireo", [PY, me, "--worker", roots[0], guest],
                           env))
@@ -177,7 +179,7 @@ def coordinator(build, rounds, calls):
                         r = s.ask("%s %d" % (what, calls))
                         r.update(who=s.who, guests=n, api=what, round=i,
                                  load=os.getloadavg()[0])
-                        print(json.dumps(r), flush=True)
+                        print(json.dumps(r), file=sys.stderr, flush=True)
                         rows.setdefault((n, what, s.who), []).append(r)
     finally:
         for s in sides:
@@ -185,20 +187,31 @@ def coordinator(build, rounds, calls):
         for r in roots:
             drop_root(r)
         shutil.rmtree(guest, ignore_errors=True)
-    print("\n| guests | call | vireo ms | libvirt ms | libvirt / vireo | "
-          "keys vireo | keys libvirt |")
-    print("|---:|---|---:|---:|---:|---|---|")
+    report(rows, rounds, calls, load0)
+
+
+def report(rows, rounds, calls, load0):
+    print("### Bulk stats of running TCG guests on qemu:///embed, both "
+          "drivers taking turns (bench/qemu-stats.py; median of %d batches "
+          "of %d calls; ms per call, lower is better)\n" % (rounds, calls))
+    print("| guests | call | vireo | libvirt 9.0 | vireo / libvirt | "
+          "keys per guest, vireo / libvirt |")
+    print("|---:|---|---:|---:|---:|---|")
     for n in (1, 5):
         for what in ("all", "list"):
             v = rows[(n, what, "vireo")]
             lv = rows[(n, what, "libvirt")]
             mv = statistics.median(r["ms"] for r in v)
             ml = statistics.median(r["ms"] for r in lv)
-            print("| %d | %s | %.2f | %.2f | %.2fx | %s | %s |" % (
-                n, "getAllDomainStats" if what == "all"
-                else "domainListGetStats", mv, ml, ml / mv,
-                v[-1]["keys"], lv[-1]["keys"]))
-    print("\nuptime:", open("/proc/loadavg").read().strip())
+            print("| %d | %s | %.2f | %.2f | %.2fx | %s / %s |" % (
+                n, "getAllDomainStats(0, 0)" if what == "all"
+                else "domainListGetStats(all, 0)", mv, ml, mv / ml,
+                " ".join(map(str, v[-1]["keys"])),
+                " ".join(map(str, lv[-1]["keys"]))))
+    print("\nGuest 0 has a qcow2 disk, the others none; all have 1 vCPU and "
+          "no balloon. Load average %s at the start, %s at the end "
+          "(%d cores).\n" % (load0, open("/proc/loadavg").read().split()[0],
+                              os.cpu_count()))
 
 
 if __name__ == "__main__":

@@ -22,14 +22,8 @@ static char *
 domainXML(const char *name, bool disk)
 {
     char *xml = NULL;
-    char dev[800] = "";
+    char *dev = disk ? qtDiskXML(image, "qcow2", "vda") : NULL;
 
-    if (disk)
-        snprintf(dev, sizeof(dev),
-                 "    <disk type='file' device='disk'>"
-                 "<driver name='qemu' type='qcow2'/>"
-                 "<source file='%s'/><target dev='vda' bus='virtio'/>"
-                 "</disk>\n", image);
     if (asprintf(&xml,
                  "<domain type='qemu'>\n"
                  "  <name>%s</name>\n"
@@ -50,8 +44,9 @@ domainXML(const char *name, bool disk)
                  "</console>\n"
                  "    <memballoon model='virtio'/>\n"
                  "  </devices>\n"
-                 "</domain>\n", name, qtGuest, qtGuest, dev) < 0)
+                 "</domain>\n", name, qtGuest, qtGuest, dev ? dev : "") < 0)
         abort();
+    free(dev);
     return xml;
 }
 
@@ -332,8 +327,8 @@ testLists(virDomainPtr dom)
 int
 main(void)
 {
-    char why[200], cmd[700];
-    char *uri, *xml;
+    char why[200];
+    char *xml;
     virDomainPtr dom;
     virDomainStatsRecordPtr *r;
     QtConsole con = { 0 };
@@ -342,18 +337,12 @@ main(void)
         tapSkip(why);
         return tapDone();
     }
-    virSetErrorFunc(NULL, qtNoErrors);
-    qtEventLoopStart();
     root = qtRoot();
-    uri = qtURI(root);
-    conn = qtOpen(uri);
-    TAP_OK(conn != NULL, "open %s: %s", uri, conn ? "ok" : qtErrMsg());
-    if (!conn)
+    if (!(conn = qtConnect(root)))
         return tapDone();
     snprintf(image, sizeof(image), "%s/disk.qcow2", root);
-    snprintf(cmd, sizeof(cmd), "qemu-img create -q -f qcow2 %s %dM", image,
-             DISK_MIB);
-    TAP_INT(system(cmd), 0, "qcow2 image created");
+    TAP_INT(qtSh("qemu-img create -q -f qcow2 %s %dM", image, DISK_MIB), 0,
+            "qcow2 image created");
     xml = domainXML(NAME, true);
     dom = virDomainCreateXML(conn, xml, 0);
     free(xml);
@@ -376,6 +365,5 @@ main(void)
  cleanup:
     TAP_OK(virConnectClose(conn) >= 0, "close");
     qtRemoveRoot(root);
-    free(uri);
     return tapDone();
 }

@@ -120,8 +120,10 @@ qemuStateLockRoot(const char *root, int *lockfd)
     return ret;
 }
 
-int
-qemuStateWriteFile(const char *path, const char *data)
+/* Replace PATH by a file holding DATA (temporary file, rename); DURABLE
+ * also waits until both are on the disk. 0 or -1 with an error set. */
+static int
+stateWrite(const char *path, const char *data, bool durable)
 {
     char *tmp = allocPrintf("%s.tmp.%ld", path, (long)getpid());
     char *dircopy = allocStrdup(path);
@@ -145,7 +147,7 @@ qemuStateWriteFile(const char *path, const char *data)
         }
         done += (size_t)n;
     }
-    if (fsync(fd) < 0 || close(fd) < 0) {
+    if ((durable && fsync(fd) < 0) || close(fd) < 0) {
         fd = -1;
         reportSystemError(errno, "cannot write '%s'", tmp);
         goto cleanup;
@@ -156,7 +158,8 @@ qemuStateWriteFile(const char *path, const char *data)
         goto cleanup;
     }
     /* The rename itself must reach the disk too. */
-    if ((fd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+    if (durable &&
+        (fd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
         fsync(fd);
     ret = 0;
  cleanup:
@@ -167,6 +170,12 @@ qemuStateWriteFile(const char *path, const char *data)
     free(tmp);
     free(dircopy);
     return ret;
+}
+
+int
+qemuStateWriteFile(const char *path, const char *data)
+{
+    return stateWrite(path, data, true);
 }
 
 char *
@@ -248,7 +257,11 @@ qemuStateSaveStatusDef(QemuDriver *drv, QemuDom *d, const DomainDef *def)
     bufAdd(&b, "</domstatus>\n");
     free(xml);
     xml = bufTake(&b);
-    ret = qemuStateWriteFile(path, xml);
+    /* not synced: it describes QEMU processes, which a host crash ends;
+     * a crash of ours leaves the page cache (and the file) intact. Its
+     * fsyncs cost a start or restore milliseconds, more when the disk is
+     * busy (a restore reading its image: tens) */
+    ret = stateWrite(path, xml, false);
     free(xml);
     free(path);
     return ret;
@@ -291,7 +304,8 @@ qemuStateSaveNextId(QemuDriver *drv)
     int ret;
 
     snprintf(buf, sizeof(buf), "%d\n", drv->nextId);
-    ret = qemuStateWriteFile(path, buf);
+    /* ids only need to be unique while QEMUs of ours live */
+    ret = stateWrite(path, buf, false);
     free(path);
     return ret;
 }

@@ -219,6 +219,8 @@ qemuEventHandle(Qmp *mon, const QmpEvent *ev, void *opaque)
         qemuBlockJobEvent(d, name, ev->data);
     else if (strcmp(name, "VSERPORT_CHANGE") == 0)
         qemuAgentEvent(d, ev->data);
+    else if (strcmp(name, "MIGRATION") == 0)
+        qemuSaveMigrationEvent(d);
     /* POWERDOWN (the button was pressed) and EOF change nothing: the exit
      * itself is seen through the pidfd */
     pthread_mutex_unlock(&drv->lock);

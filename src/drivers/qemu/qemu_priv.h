@@ -77,6 +77,8 @@ struct QemuDom {
                                    shut off with this reason ... */
     int exitDetail;             /* ... and this STOPPED event detail */
     struct QemuJobData *jobData;    /* qemu_job.c: domain job progress */
+    bool migrationEvent;        /* QEMU sent MIGRATION since qemu_save.c
+                                   last looked */
 
     /* guest agent (qemu_agent.c) */
     bool agentBusy;             /* a thread is talking to the agent */
@@ -320,6 +322,9 @@ int qemuMemoryStartVcpus(Qmp *mon, const DomainDef *live);
 int qemuSaveStart(QemuDriver *drv, QemuDom *d, unsigned int flags);
 /* True when D has a managed save image (lock held). */
 bool qemuSaveHasManaged(const QemuDom *d);
+/* QEMU of D reported a migration state change (lock held): wakes a save
+ * or restore waiting for its end. */
+void qemuSaveMigrationEvent(QemuDom *d);
 /* Undefining D (lock held): remove its managed save image when FLAGS has
  * VIR_DOMAIN_UNDEFINE_MANAGED_SAVE, else refuse (OPERATION_INVALID) while
  * there is one. 0 or -1. */

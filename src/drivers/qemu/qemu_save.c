@@ -155,6 +155,15 @@ typedef struct {
     QmpMigrationInfo info;
 } SaveMig;
 
+/* MIGRATION events tell when the stream ends, sooner than a poll */
+static int
+saveMigEvents(Qmp *mon)
+{
+    static const QmpMigrationCapability events = { "events", true };
+
+    return qmpMigrateSetCapabilities(mon, &events, 1);
+}
+
 static int
 saveMigStart(Qmp *mon, void *opaque)
 {
@@ -168,7 +177,7 @@ saveMigStart(Qmp *mon, void *opaque)
         if (qmpMigrateSetParameters(mon, params) < 0)
             return -1;
     }
-    if (qmpGetfd(mon, m->fdname, m->fd) < 0)
+    if (saveMigEvents(mon) < 0 || qmpGetfd(mon, m->fdname, m->fd) < 0)
         return -1;
     if (qmpMigrate(mon, m->uri) < 0) {
         virErrorPtr err = errorSave();
@@ -186,9 +195,22 @@ saveMigIncoming(Qmp *mon, void *opaque)
 {
     SaveMig *m = opaque;
 
-    if (qmpGetfd(mon, m->fdname, m->fd) < 0)
+    if (saveMigEvents(mon) < 0 || qmpGetfd(mon, m->fdname, m->fd) < 0)
         return -1;
     return qmpMigrateIncoming(mon, m->uri);
+}
+
+void
+qemuSaveMigrationEvent(QemuDom *d)
+{
+    d->migrationEvent = true;
+    pthread_cond_broadcast(&d->drv->cond);
+}
+
+static bool
+saveMigEventCame(const QemuDom *d)
+{
+    return d->migrationEvent || !qemuDomIsActive(d);
 }
 
 static int
@@ -259,6 +281,7 @@ saveMigWait(QemuDom *d, SaveMig *m, const char *what, bool incoming)
     int rc;
 
     for (waited = 0; qemuDomIsActive(d); waited += SAVE_POLL_MS) {
+        d->migrationEvent = false;
         if (qemuSaveMonRun(d, saveMigQuery, m) < 0)
             return -1;
         qemuJobUpdateMigration(d, &m->info);
@@ -285,7 +308,8 @@ saveMigWait(QemuDom *d, SaveMig *m, const char *what, bool incoming)
             if (qemuSaveMonRun(d, saveMigCancel, NULL) < 0)
                 errorReset();
         }
-        qemuSaveSleep(d, SAVE_POLL_MS);
+        /* a MIGRATION event cuts the wait short */
+        qemuProcessWaitFor(d, saveMigEventCame, SAVE_POLL_MS);
     }
     reportError(VIR_ERR_OPERATION_FAILED, "QEMU of domain '%s' exited during "
                 "the %s", d->def->name, what);

@@ -5,6 +5,7 @@
 
 #include <glob.h>
 #include <pthread.h>
+#include <sys/mman.h>
 
 #define BOOT_MS 60000
 #define QUICK_MS 20000
@@ -38,6 +39,35 @@ fileSize(const char *path)
     struct stat st;
 
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Percentage of PATH's pages in the page cache (mincore), -1 on error. */
+static int
+cachedPercent(const char *path)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    long long size = fileSize(path), pages, in = 0;
+    unsigned char *vec = NULL;
+    void *map = MAP_FAILED;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), ret = -1;
+
+    if (fd < 0 || size <= 0)
+        goto cleanup;
+    pages = (size + page - 1) / page;
+    map = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+    vec = malloc((size_t)pages);
+    if (map == MAP_FAILED || !vec || mincore(map, (size_t)size, vec) < 0)
+        goto cleanup;
+    for (long long i = 0; i < pages; i++)
+        in += vec[i] & 1;
+    ret = (int)(in * 100 / pages);
+ cleanup:
+    if (map != MAP_FAILED)
+        munmap(map, (size_t)size);
+    free(vec);
+    if (fd >= 0)
+        close(fd);
+    return ret;
 }
 
 /* Files named PATH.* (temporary files a save left behind). */
@@ -168,6 +198,8 @@ testSaveRestore(virDomainPtr dom, const char *img)
            "STOPPED_SAVED event");
     size = fileSize(img);
     TAP_OK(size > 1 << 20, "save image written (%lld bytes)", size);
+    TAP_OK(cachedPercent(img) >= 50, "a plain save leaves its image in the "
+           "page cache (%d%%)", cachedPercent(img));
     TAP_INT(leftovers(img), 0, "no temporary file left");
     TAP_INT(virDomainIsActive(dom), 0, "not active");
     testJobStatsCompleted(dom, VIR_DOMAIN_JOB_OPERATION_SAVE);
@@ -251,9 +283,15 @@ testPausedImage(virDomainPtr dom, const char *img)
         TAP_INT(virDomainSaveParams(dom, params, n, VIR_DOMAIN_SAVE_RUNNING |
                                     VIR_DOMAIN_SAVE_BYPASS_CACHE), 0,
                 "save params (running, bypass cache): %s", qtErrMsg());
+        TAP_OK(cachedPercent(img) <= 10, "... the image is not left in the "
+               "page cache (%d%%)", cachedPercent(img));
         TAP_INT(virDomainRestoreParams(conn, params, n,
-                                       VIR_DOMAIN_SAVE_PAUSED), 0,
-                "restore params with SAVE_PAUSED: %s", qtErrMsg());
+                                       VIR_DOMAIN_SAVE_PAUSED |
+                                       VIR_DOMAIN_SAVE_BYPASS_CACHE), 0,
+                "restore params with SAVE_PAUSED, bypass cache: %s",
+                qtErrMsg());
+        TAP_OK(cachedPercent(img) <= 10, "... the image is not left in the "
+               "page cache (%d%%)", cachedPercent(img));
         virTypedParamsFree(params, n);
     }
     TAP_INT(state(dom, &reason), VIR_DOMAIN_PAUSED, "paused by the flag");

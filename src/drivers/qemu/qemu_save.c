@@ -361,9 +361,10 @@ saveToFile(QemuDom *d, const char *path, const char *xml, unsigned int flags)
         (flags & VIR_DOMAIN_SAVE_PAUSED) ? false : wasRunning;
     SaveMig m = { .fdname = SAVE_FDNAME, .uri = "fd:" SAVE_FDNAME,
                   .bandwidth = saveBandwidth() };
+    QemuSaveImageIO *io;
     bool paused = false;
     char *tmp = NULL;
-    int ret = -1;
+    int rc, ret = -1;
 
     if ((m.fd = qemuSaveImageTempCreate(path, &tmp)) < 0)
         goto cleanup;
@@ -372,9 +373,14 @@ saveToFile(QemuDom *d, const char *path, const char *xml, unsigned int flags)
         (wasRunning && qemuSavePause(d, VIR_DOMAIN_PAUSED_SAVE) < 0))
         goto error;
     paused = wasRunning;
-    if (qemuSaveMonRun(d, saveMigStart, &m) < 0 ||
-        saveMigWait(d, &m, "save", false) < 0 ||
-        qemuSaveImageSeal(m.fd, path) < 0)
+    /* the disk writes while QEMU still produces the stream */
+    io = qemuSaveImageIOStart(m.fd, true, (unsigned long long)
+                              lseek(m.fd, 0, SEEK_CUR), 0,
+                              flags & VIR_DOMAIN_SAVE_BYPASS_CACHE);
+    rc = qemuSaveMonRun(d, saveMigStart, &m) < 0 ||
+        saveMigWait(d, &m, "save", false) < 0 ? -1 : 0;
+    qemuSaveImageIOStop(io);
+    if (rc < 0 || qemuSaveImageSeal(m.fd, path) < 0)
         goto error;
     ret = qemuSaveImageTempCommit(m.fd, tmp, path,
                                   flags & VIR_DOMAIN_SAVE_BYPASS_CACHE);
@@ -710,6 +716,7 @@ restoreFile(virConnectPtr conn, const char *path, const char *dxml,
             unsigned int flags, const char *func)
 {
     QemuSaveImage img;
+    QemuSaveImageIO *io;
     DomainDef *def = NULL;
     char *xml = NULL;
     bool paused;
@@ -718,17 +725,19 @@ restoreFile(virConnectPtr conn, const char *path, const char *dxml,
     if (saveCheckFlags(flags, RESTORE_FLAGS, func) < 0 ||
         qemuSaveImageOpen(path, &img, &fd) < 0)
         return -1;
+    /* the disk reads while QEMU starts */
+    io = qemuSaveImageIOStart(fd, false, img.dataOffset, img.dataLen, false);
     xml = dxml ? qemuSaveImageReplaceXML(img.xml, dxml) : allocStrdup(img.xml);
     if (!xml || !(def = qemuSaveImageParse(xml)))
         goto cleanup;
     paused = (flags & VIR_DOMAIN_SAVE_PAUSED) ||
         (!img.running && !(flags & VIR_DOMAIN_SAVE_RUNNING));
     ret = restoreRun(conn->privateData, def, fd, path, &img, paused);
+ cleanup:
+    qemuSaveImageIOStop(io);
     if (ret == 0 && (flags & VIR_DOMAIN_SAVE_BYPASS_CACHE))
         posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
- cleanup:
-    if (fd >= 0)
-        close(fd);
+    close(fd);
     free(xml);
     qemuSaveImageClear(&img);
     return ret;
@@ -885,6 +894,7 @@ qemuSaveStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
 {
     char *path = managedPath(d);
     QemuSaveImage img = { 0 };
+    QemuSaveImageIO *io = NULL;
     DomainDef *def;
     int fd = -1, ret = -1;
 
@@ -893,11 +903,15 @@ qemuSaveStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
             ret = qemuProcessStart(drv, d, flags);
         goto cleanup;
     }
-    if (qemuSaveImageOpen(path, &img, &fd) < 0 ||
-        !(def = qemuSaveImageParse(img.xml)))
+    if (qemuSaveImageOpen(path, &img, &fd) < 0)
+        goto cleanup;
+    io = qemuSaveImageIOStart(fd, false, img.dataOffset, img.dataLen, false);
+    if (!(def = qemuSaveImageParse(img.xml)))
         goto cleanup;
     ret = restoreStart(drv, d, def, fd, path, img.dataLen,
                        (flags & VIR_DOMAIN_START_PAUSED) || !img.running);
+    qemuSaveImageIOStop(io);
+    io = NULL;
     if (ret == 0) {
         if (flags & VIR_DOMAIN_START_BYPASS_CACHE)
             posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
@@ -908,6 +922,7 @@ qemuSaveStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
         }
     }
  cleanup:
+    qemuSaveImageIOStop(io);
     if (fd >= 0)
         close(fd);
     qemuSaveImageClear(&img);

@@ -15,6 +15,22 @@ typedef struct {
     unsigned long long dataLen;     /* ... here, this long */
 } QemuSaveImage;
 
+/* A helper thread over an image's stream while QEMU moves it. */
+typedef struct QemuSaveImageIO QemuSaveImageIO;
+
+/* Start the helper on FD, whose stream starts at OFFSET: WRITE (a save)
+ * starts the writeback of what QEMU appends, dropping it from the page
+ * cache once written when DROPBEHIND; otherwise (a restore) the LEN bytes
+ * of the stream are read ahead into the page cache. FD stays the caller's
+ * and must stay open until the stop. NULL when no thread could be made
+ * (logged: everything works, only slower); never sets an error. */
+QemuSaveImageIO *qemuSaveImageIOStart(int fd, bool write,
+                                      unsigned long long offset,
+                                      unsigned long long len,
+                                      bool dropBehind);
+/* Stop and free IO (NULL is fine); a writer first starts the writeback of
+ * everything up to the file's end. */
+void qemuSaveImageIOStop(QemuSaveImageIO *io);
 /* Create a temporary file next to PATH (PATH.XXXXXX, mode 0600): its fd,
  * *TMP gets its name (caller frees). -1 with SYSTEM_ERROR naming PATH. */
 int qemuSaveImageTempCreate(const char *path, char **tmp);

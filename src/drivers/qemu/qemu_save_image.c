@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -146,6 +148,158 @@ qemuSaveImageTempCommit(int fd, const char *tmp, const char *path,
     }
     imgSyncDir(path);
     return 0;
+}
+
+/* ---- a helper thread that keeps the disk busy while QEMU moves the
+ * stream ---- */
+
+/* write back in steps this big */
+#define IO_STEP (8ULL << 20)
+/* read ahead like dd bs=1M */
+#define IO_READ_CHUNK (1u << 20)
+/* how often the writer looks at how far QEMU got */
+#define IO_WRITE_POLL_US 2000
+
+struct QemuSaveImageIO {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool stop;
+    bool write;
+    bool dropBehind;
+    int fd;
+    uint64_t offset;            /* the stream starts here */
+    uint64_t end;               /* read: it ends here */
+};
+
+/* Sleep up to US microseconds (none: only look) or until IO is told to
+ * stop; true once it is. */
+static bool
+ioPause(QemuSaveImageIO *io, long us)
+{
+    struct timespec ts;
+    bool stop;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += us * 1000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&io->lock);
+    if (!io->stop && us > 0)
+        pthread_cond_timedwait(&io->cond, &io->lock, &ts);
+    stop = io->stop;
+    pthread_mutex_unlock(&io->lock);
+    return stop;
+}
+
+/* Restore: read the stream into the page cache ahead of QEMU (which
+ * starts meanwhile and then finds its pages in memory), the way a
+ * sequential reader does: the kernel's readahead keeps the disk busy, and
+ * what else the restore writes (status files, fsynced) does not queue
+ * behind the whole image, as it would behind one POSIX_FADV_WILLNEED. */
+static void
+ioReadAhead(QemuSaveImageIO *io)
+{
+    char *buf = allocZero(IO_READ_CHUNK);
+    ssize_t n = 1;
+
+    for (uint64_t off = io->offset; off < io->end && n > 0; off += n) {
+        if (ioPause(io, 0))
+            break;
+        n = pread(io->fd, buf, IO_READ_CHUNK, (off_t)off);
+    }
+    free(buf);
+}
+
+/* Save: start the writeback of each step QEMU appended, so that the disk
+ * writes while QEMU still produces the stream and the final fsync finds
+ * little left. DROPBEHIND (BYPASS_CACHE): once a step is on the disk its
+ * pages leave the page cache. */
+static void
+ioWriteBehind(QemuSaveImageIO *io)
+{
+    uint64_t started = io->offset, dropped = io->offset, upto;
+    struct stat st;
+    bool last = false;
+
+    while (!last) {
+        last = ioPause(io, IO_WRITE_POLL_US);
+        if (fstat(io->fd, &st) < 0)
+            return;
+        /* whole pages only: QEMU still writes into the last one */
+        upto = (uint64_t)st.st_size & ~(IMG_ALIGN - 1);
+        if (upto < started + (last ? 1 : IO_STEP))
+            continue;
+        if (sync_file_range(io->fd, (off_t)started, (off_t)(upto - started),
+                            SYNC_FILE_RANGE_WRITE) < 0)
+            return;
+        if (io->dropBehind && started > dropped &&
+            sync_file_range(io->fd, (off_t)dropped,
+                            (off_t)(started - dropped),
+                            SYNC_FILE_RANGE_WAIT_BEFORE |
+                            SYNC_FILE_RANGE_WRITE |
+                            SYNC_FILE_RANGE_WAIT_AFTER) == 0) {
+            posix_fadvise(io->fd, (off_t)dropped, (off_t)(started - dropped),
+                          POSIX_FADV_DONTNEED);
+            dropped = started;
+        }
+        started = upto;
+    }
+}
+
+static void *
+ioThread(void *opaque)
+{
+    QemuSaveImageIO *io = opaque;
+
+    if (io->write)
+        ioWriteBehind(io);
+    else
+        ioReadAhead(io);
+    return NULL;
+}
+
+QemuSaveImageIO *
+qemuSaveImageIOStart(int fd, bool write, unsigned long long offset,
+                     unsigned long long len, bool dropBehind)
+{
+    QemuSaveImageIO *io = allocZero(sizeof(*io));
+    int rc;
+
+    io->fd = fd;
+    io->write = write;
+    io->dropBehind = dropBehind;
+    io->offset = offset;
+    io->end = offset + len;
+    pthread_mutex_init(&io->lock, NULL);
+    pthread_cond_init(&io->cond, NULL);
+    if ((rc = pthread_create(&io->thread, NULL, ioThread, io)) != 0) {
+        /* only slower without it */
+        logDebug("qemu", "no save image %s thread: %s",
+                 write ? "writeback" : "readahead", strerror(rc));
+        pthread_mutex_destroy(&io->lock);
+        pthread_cond_destroy(&io->cond);
+        free(io);
+        return NULL;
+    }
+    return io;
+}
+
+void
+qemuSaveImageIOStop(QemuSaveImageIO *io)
+{
+    if (!io)
+        return;
+    pthread_mutex_lock(&io->lock);
+    io->stop = true;
+    pthread_cond_signal(&io->cond);
+    pthread_mutex_unlock(&io->lock);
+    pthread_join(io->thread, NULL);
+    pthread_mutex_destroy(&io->lock);
+    pthread_cond_destroy(&io->cond);
+    free(io);
 }
 
 /* Fill the first IMG_HEADER bytes of H. */

@@ -46,6 +46,14 @@ def pct(v, disk):
         else "-"
 
 
+def spread(key):
+    """'min-max over N runs' of the disk's KEY."""
+    vals = [r[key] for r in runs.get("disk", []) if num(r.get(key))]
+    if len(vals) < 2:
+        return ""
+    return " (%.0f-%.0f over %d runs)" % (min(vals), max(vals), len(vals))
+
+
 def extra(who):
     vals = [r["save_sync_s"] - r["save_s"] for r in runs.get(who, [])
             if num(r.get("save_sync_s")) and num(r.get("save_s"))]
@@ -104,17 +112,19 @@ for name, key, digits, disk in rows:
         pct(v, disk) if disk else "-", pct(l, disk) if disk else "-"))
 print()
 print("Disk (dd, 256 MiB in 1 MiB blocks, on the save directory's "
-      "filesystem): write made durable (`conv=fdatasync`) %s MB/s, write "
-      "left in the page cache %s MB/s, read after dropping the page cache "
-      "%s MB/s. Save is compared with the durable dd write: the durable MB/s "
+      "filesystem, before and after each round; medians): write made "
+      "durable (`conv=fdatasync`) %s MB/s%s, write left in the page cache "
+      "%s MB/s, read after dropping the page cache %s MB/s%s. Save is "
+      "compared with the durable dd write: the durable MB/s "
       "adds the time of an fdatasync after save() returned (median extra "
       "%s s on vireo, %s s on libvirt: ~0 means the driver had synced the "
       "image itself); the image is dropped from the "
       "page cache before restore(), which is compared with the cold dd read."
       " MB = 10^6 bytes; the guest's memory is mostly dirtied first so the "
       "image is close to its 256 MiB."
-      % (fmt(disk_ws, 1), fmt(med("disk", "write_cached_mbps"), 1),
-         fmt(disk_rc, 1), extra("vireo"), extra("libvirt")))
+      % (fmt(disk_ws, 1), spread("write_sync_mbps"),
+         fmt(med("disk", "write_cached_mbps"), 1), fmt(disk_rc, 1),
+         spread("read_cold_mbps"), extra("vireo"), extra("libvirt")))
 print()
 for i, env in enumerate(runs.get("env", []), 1):
     print("Round %d: load average %s, %s QEMU processes on the machine "

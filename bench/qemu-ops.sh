@@ -89,4 +89,7 @@ for i in $(seq "$rounds"); do
         env HOME=/tmp XDG_RUNTIME_DIR="$root" \
         $py "$guest/qemu-ops.py" "$root" "$guest" "$save")}"
     drop_root
+    # the disk's speed drifts (the host caches it): a second sample after
+    # each round, so the report can show the spread
+    echo "{\"who\": \"disk\", \"round\": $i, \"r\": $(disk)}"
 done

@@ -157,11 +157,126 @@ lookups(void)
     virConnectClose(conn);
 }
 
+#define NBULK 300
+
+/* Whether the listing of CONN is exactly "test" then the bulk domains whose
+ * ALIVE entry is set, in the order they were defined. */
+static bool
+listIsAlive(virConnectPtr conn, const bool *alive)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(conn, &doms, 0);
+    int k = 1;
+    bool same = n > 0 && strcmp(virDomainGetName(doms[0]), "test") == 0;
+
+    for (int i = 0; i < NBULK && same; i++) {
+        char name[32];
+
+        if (!alive[i])
+            continue;
+        snprintf(name, sizeof(name), "bulk%d", i);
+        same = k < n && strcmp(virDomainGetName(doms[k++]), name) == 0;
+    }
+    same = same && k == n;
+    for (int i = 0; i < n; i++)
+        virDomainFree(doms[i]);
+    free(doms);
+    return same;
+}
+
+/* How many bulk domains the uuid lookup finds as themselves (alive) or
+ * reports as NO_DOMAIN (undefined): NBULK when all answer right. */
+static int
+uuidAnswers(virConnectPtr conn, const bool *alive)
+{
+    int right = 0;
+
+    for (int i = 0; i < NBULK; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN], name[32];
+        virDomainPtr d;
+
+        snprintf(uuid, sizeof(uuid), "a1c0ffee-0000-4000-8000-%012d",
+                 200 + i);
+        snprintf(name, sizeof(name), "bulk%d", i);
+        d = virDomainLookupByUUIDString(conn, uuid);
+        if (alive[i] ? d && strcmp(virDomainGetName(d), name) == 0
+                     : !d && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+            right++;
+        if (d)
+            virDomainFree(d);
+    }
+    return right;
+}
+
+/* Undefining domains in a scattered order keeps the others' listing order
+ * and lookups right (the table leaves placeholders and compacts). */
+static void
+removals(void)
+{
+    virConnectPtr conn = tdOpen();
+    virDomainPtr doms[NBULK], again;
+    bool alive[NBULK];
+    virDomainInfo info;
+    int undefined = 0;
+
+    for (int i = 0; i < NBULK; i++) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "bulk%d", i);
+        doms[i] = tdDefine(conn, name, 200 + i, NULL);
+        alive[i] = doms[i] != NULL;
+    }
+    TAP_OK(listIsAlive(conn, alive), "%d domains listed in order", NBULK);
+    /* every third from the middle on, then every other from the start:
+     * enough to compact the table at least once */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = pass ? 0 : NBULK / 2; i < NBULK; i += pass ? 2 : 3) {
+            if (!alive[i])
+                continue;
+            if (virDomainUndefine(doms[i]) == 0)
+                undefined++;
+            alive[i] = false;
+        }
+        TAP_OK(listIsAlive(conn, alive), "pass %d: the rest listed in order",
+               pass);
+        TAP_INT(uuidAnswers(conn, alive), NBULK,
+                "pass %d: uuid lookups find the rest, not the undefined",
+                pass);
+    }
+    TAP_INT(undefined, NBULK / 2 + 25, "undefined %d", NBULK / 2 + 25);
+    TAP_INT(virConnectNumOfDefinedDomains(conn), NBULK - undefined,
+            "the rest still defined");
+    TAP_INT(virDomainGetInfo(doms[0], &info), -1,
+            "an undefined domain's object answers no more");
+    TD_ERR(VIR_ERR_NO_DOMAIN, "NO_DOMAIN");
+    TAP_INT(virDomainGetInfo(doms[1], &info), 0, "a kept one does");
+    /* a name defined again comes last */
+    again = tdDefine(conn, "bulk0", 200, NULL);
+    TAP_INT(virDomainGetInfo(doms[0], &info), 0,
+            "the old object finds the domain defined again (same uuid)");
+    {
+        virDomainPtr *list = NULL;
+        int n = virConnectListAllDomains(conn, &list, 0);
+
+        TAP_STR(n > 0 ? virDomainGetName(list[n - 1]) : NULL, "bulk0",
+                "defined again: listed last");
+        for (int i = 0; i < n; i++)
+            virDomainFree(list[i]);
+        free(list);
+    }
+    virDomainFree(again);
+    for (int i = 0; i < NBULK; i++)
+        if (doms[i])
+            virDomainFree(doms[i]);
+    virConnectClose(conn);
+}
+
 int
 main(void)
 {
     tdInit();
     filters();
     lookups();
+    removals();
     return tapDone();
 }

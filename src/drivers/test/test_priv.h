@@ -9,6 +9,7 @@
 #include "domain-events.h"
 #include "conf/domain.h"
 #include "hash.h"
+#include "uuidmap.h"
 
 /* One simulated domain. All fields are guarded by its host's lock. */
 typedef struct _TestDomain TestDomain;
@@ -38,16 +39,21 @@ struct _TestDomain {
                                    paused) */
     DomainDef *startDef;        /* copy of newDef when the domain started:
                                    IsUpdated compares their formats */
+    size_t slot;                /* its index in the host's doms */
 };
 
 /* The whole simulated host of one connection. */
 typedef struct _TestHost TestHost;
 struct _TestHost {
     pthread_mutex_t lock;
-    TestDomain **doms;          /* in definition order */
-    size_t ndoms, capdoms;
+    TestDomain **doms;          /* in definition order; a removed domain
+                                   leaves testDomainGone in its slot until
+                                   the table is compacted: loops skip it
+                                   (it is inactive, so loops that only look
+                                   at active domains need not) */
+    size_t ndoms, capdoms;      /* ndoms counts the gone slots too */
     Hash *byName;               /* name -> TestDomain (borrowed) */
-    Hash *byUUID;               /* uuid string -> TestDomain (borrowed) */
+    UuidMap *byUUID;            /* uuid -> TestDomain (borrowed) */
     int nextID;
     virNodeInfo node;
     unsigned long long freeMemory;  /* bytes */
@@ -58,7 +64,11 @@ struct _TestHost {
     /* appended by the core */
     Hash *byID;                 /* decimal id -> TestDomain (borrowed) */
     char *path;                 /* the node file loaded, NULL for default */
+    size_t ngone;               /* slots of doms holding testDomainGone */
 };
+
+/* What a removed domain leaves in its slot of TestHost.doms. */
+extern TestDomain testDomainGone;
 
 /* The host behind a connection of this driver. */
 TestHost *testHostOf(virConnectPtr conn);

@@ -681,7 +681,8 @@ testConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
     recs[0] = NULL;
     pthread_mutex_lock(&h->lock);
     for (size_t i = 0; i < h->ndoms; i++) {
-        if (testStatsMatch(h->doms[i], flags))
+        if (h->doms[i] != &testDomainGone &&
+            testStatsMatch(h->doms[i], flags))
             testStatsAppend(conn, h->doms[i], groups, &recs, &nrecs, &cap);
     }
     testHostUnlock(h);

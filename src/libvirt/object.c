@@ -163,22 +163,35 @@ domainDispose(void *ptr)
     virDomainPtr dom = ptr;
 
     objectUnref(dom->conn);
-    free(dom->name);
+    if (dom->name != dom->inlineName)
+        free(dom->name);
 }
 
 virDomainPtr
 domainNew(virConnectPtr conn, const char *name, const unsigned char *uuid,
           int id)
 {
-    virDomainPtr dom = allocZero(sizeof(*dom));
+    size_t len = strlen(name) + 1;
+    virDomainPtr dom = allocZero(sizeof(*dom) + len);
 
+    /* lists and bulk stats make one per domain: a single allocation */
     objectInit(&dom->obj, OBJ_DOMAIN, domainDispose);
     objectRef(conn);
     dom->conn = conn;
-    dom->name = allocStrdup(name);
+    dom->name = memcpy(dom->inlineName, name, len);
     memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
     dom->id = id;
     return dom;
+}
+
+void
+domainSetName(virDomainPtr dom, const char *name)
+{
+    char *copy = allocStrdup(name);
+
+    if (dom->name != dom->inlineName)
+        free(dom->name);
+    dom->name = copy;
 }
 
 static void

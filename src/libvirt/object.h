@@ -58,9 +58,11 @@ struct _virConnect {
 struct _virDomain {
     Object obj;
     virConnectPtr conn;             /* holds a reference */
-    char *name;
+    char *name;                     /* inlineName, or a heap copy once
+                                       domainSetName renamed it */
     unsigned char uuid[VIR_UUID_BUFLEN];
     int id;                         /* -1 when not running */
+    char inlineName[];              /* one allocation per object */
 };
 
 struct _virDomainSnapshot {
@@ -118,6 +120,8 @@ void connectStoreError(virConnectPtr conn, const virError *err,
  * CONN). ID is -1 for an inactive domain. */
 virDomainPtr domainNew(virConnectPtr conn, const char *name,
                        const unsigned char *uuid, int id);
+/* Rename the object DOM (after its driver renamed the domain). */
+void domainSetName(virDomainPtr dom, const char *name);
 /* New snapshot object (holds a reference on DOM). */
 virDomainSnapshotPtr snapshotNew(virDomainPtr dom, const char *name);
 /* New checkpoint object (holds a reference on DOM). */

@@ -258,6 +258,9 @@ namesAndFacts(void)
     TD_ERR(VIR_ERR_INVALID_ARG, "INVALID_ARG");
     TAP_INT(virDomainRename(dom, "x", 1), -1, "unknown flag");
     TD_ERR(VIR_ERR_INVALID_ARG, "INVALID_ARG");
+    TAP_INT(virDomainRename(dom, "web-renamed-again", 0), 0, "rename again");
+    TAP_STR(virDomainGetName(dom), "web-renamed-again",
+            "the object follows again");
 
     /* secure XML needs a read-write connection */
     ro = virConnectOpenReadOnly("test:///default");

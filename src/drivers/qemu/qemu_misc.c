@@ -490,8 +490,7 @@ qemuDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     d->def->name = allocStrdup(new_name);
     qemuDomEventLifecycle(d, VIR_DOMAIN_EVENT_DEFINED,
                           VIR_DOMAIN_EVENT_DEFINED_RENAMED);
-    free(dom->name);
-    dom->name = allocStrdup(new_name);
+    domainSetName(dom, new_name);
     ret = 0;
  cleanup:
     free(old);

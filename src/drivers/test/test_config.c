@@ -356,8 +356,7 @@ testDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags)
     testEventLifecycle(dom->conn, d, VIR_DOMAIN_EVENT_DEFINED,
                        VIR_DOMAIN_EVENT_DEFINED_RENAMED);
     /* the caller's object follows, as with libvirt */
-    free(dom->name);
-    dom->name = allocStrdup(new_name);
+    domainSetName(dom, new_name);
     testHostUnlock(h);
     return 0;
 }

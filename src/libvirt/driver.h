@@ -30,6 +30,14 @@ struct _Driver {
     DRIVER_SLOTS
 };
 
+/* A stats record for DOM (its reference is taken over) holding a copy of
+ * the N entries of PARAMS in the same allocation (the strings of string
+ * entries are taken over too); virDomainStatsRecordListFree frees it.
+ * Records may also be built by hand, with separately allocated params. */
+virDomainStatsRecordPtr statsRecordNew(virDomainPtr dom,
+                                       const virTypedParameter *params,
+                                       int n);
+
 /* Add DRIVER to the registry (drivers are tried in registration order). */
 void driverRegister(const Driver *driver);
 /* Register the built-in drivers once (thread-safe). */

@@ -1,11 +1,15 @@
-/* free.c: freeing the lists and records that calls hand to the caller */
+/* free.c: the lists and records that calls hand to the caller: building
+ * stats records, freeing all of them */
 #define ERROR_DOMAIN VIR_FROM_NONE
 
 #include "driver.h"
 #include "entry.h"
 #include "typedparam.h"
+#include "alloc.h"
 
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 void
 virDomainFSInfoFree(virDomainFSInfoPtr info)
@@ -57,6 +61,32 @@ virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
     free(lease);
 }
 
+/* A stats record made by statsRecordNew: its parameters follow it. */
+typedef struct {
+    virDomainStatsRecord rec;
+    virTypedParameter params[];
+} StatsRecordBlock;
+
+/* How the free tells the two kinds apart: a record built by hand has its
+ * params from malloc, 16-byte aligned, so never at this offset from it. */
+_Static_assert(offsetof(StatsRecordBlock, params) % 16 != 0,
+               "inline stats params must not look like a malloc'd block");
+
+virDomainStatsRecordPtr
+statsRecordNew(virDomainPtr dom, const virTypedParameter *params, int n)
+{
+    StatsRecordBlock *b = allocZero(sizeof(*b) +
+                                    (size_t)n * sizeof(b->params[0]));
+
+    /* bulk stats make one per domain: one allocation, sized exactly */
+    b->rec.dom = dom;
+    b->rec.params = b->params;
+    b->rec.nparams = n;
+    if (n)
+        memcpy(b->params, params, (size_t)n * sizeof(b->params[0]));
+    return &b->rec;
+}
+
 void
 virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats)
 {
@@ -64,7 +94,9 @@ virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats)
         return;
     for (virDomainStatsRecordPtr *p = stats; *p; p++) {
         objectUnref((*p)->dom);
-        typedParamsFree((*p)->params, (*p)->nparams);
+        typedParamsClear((*p)->params, (*p)->nparams);
+        if ((*p)->params != ((StatsRecordBlock *)*p)->params)
+            free((*p)->params);
         free(*p);
     }
     free(stats);

@@ -643,20 +643,18 @@ testStatsMatch(const TestDomain *d, unsigned int flags)
     return (states & mine) != 0;
 }
 
+/* Append D's record to RECS; SCRATCH is reused from record to record (its
+ * entries move into the record). */
 static void
 testStatsAppend(virConnectPtr conn, TestDomain *d, unsigned int groups,
-                virDomainStatsRecordPtr **recs, size_t *nrecs, size_t *cap)
+                StatList *scratch, virDomainStatsRecordPtr **recs,
+                size_t *nrecs, size_t *cap)
 {
-    virDomainStatsRecordPtr rec;
-    StatList s = { NULL, 0, 0 };
-
-    testStatsOne(d, groups, &s);
-    ALLOC(rec);
-    rec->dom = testDomainObject(conn, d);
-    rec->params = s.list;
-    rec->nparams = s.n;
+    scratch->n = 0;
+    testStatsOne(d, groups, scratch);
     allocGrow(recs, cap, *nrecs + 1, sizeof(**recs));
-    (*recs)[(*nrecs)++] = rec;
+    (*recs)[(*nrecs)++] = statsRecordNew(testDomainObject(conn, d),
+                                         scratch->list, scratch->n);
     (*recs)[*nrecs] = NULL;
 }
 
@@ -672,6 +670,7 @@ testConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
     TestHost *h = testHostOf(conn);
     virDomainStatsRecordPtr *recs = NULL;
     size_t nrecs = 0, cap = 0;
+    StatList scratch = { NULL, 0, 0 };
     unsigned int groups;
 
     if (testCheckFlags(flags, COMMON_STATS_FLAGS | 0xff) < 0 ||
@@ -683,9 +682,11 @@ testConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
     for (size_t i = 0; i < h->ndoms; i++) {
         if (h->doms[i] != &testDomainGone &&
             testStatsMatch(h->doms[i], flags))
-            testStatsAppend(conn, h->doms[i], groups, &recs, &nrecs, &cap);
+            testStatsAppend(conn, h->doms[i], groups, &scratch, &recs,
+                            &nrecs, &cap);
     }
     testHostUnlock(h);
+    free(scratch.list);
     *retStats = recs;
     return nrecs;
 }
@@ -696,6 +697,7 @@ testDomainListGetStats(virDomainPtr *doms, unsigned int stats,
 {
     virDomainStatsRecordPtr *recs = NULL;
     size_t nrecs = 0, cap = 0;
+    StatList scratch = { NULL, 0, 0 };
     unsigned int groups;
 
     if (testCheckFlags(flags, COMMON_STATS_FLAGS) < 0 ||
@@ -712,9 +714,11 @@ testDomainListGetStats(virDomainPtr *doms, unsigned int stats,
             errorReset();
             continue;
         }
-        testStatsAppend((*p)->conn, d, groups, &recs, &nrecs, &cap);
+        testStatsAppend((*p)->conn, d, groups, &scratch, &recs, &nrecs,
+                        &cap);
         testHostUnlock(h);
     }
+    free(scratch.list);
     *retStats = recs;
     return nrecs;
 }

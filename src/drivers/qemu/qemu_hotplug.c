@@ -383,6 +383,16 @@ hotplugDiskApply(DiskDef *od, DiskDef *nd)
     nd->driverType = tmp;
     od->hasSource = nd->hasSource;
     od->type = nd->type;
+    /* the old medium's number and backing chain go with it */
+    {
+        XExtra x = od->srcExtra;
+        XNode *chain = od->backingStore;
+
+        od->srcExtra = nd->srcExtra;
+        nd->srcExtra = x;
+        od->backingStore = nd->backingStore;
+        nd->backingStore = chain;
+    }
 }
 
 static int

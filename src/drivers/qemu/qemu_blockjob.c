@@ -893,8 +893,25 @@ jobPivot(QemuDom *d, DiskDef *disk, const XNode *m)
     disk->type = block ? DISK_TYPE_BLOCK : DISK_TYPE_FILE;
 }
 
+/* Queue or, with HOLD, keep on D until its chains are reread (lock held). */
 static void
-jobEventQueue(QemuDom *d, const DiskDef *disk, int type, int status)
+jobEventPush(QemuDom *d, DomainEvent *ev, bool hold)
+{
+    if (!hold) {
+        domainEventQueue(ev);
+        return;
+    }
+    allocGrow(&d->heldEvents, &d->capHeldEvents, d->nheldEvents,
+              sizeof(*d->heldEvents));
+    d->heldEvents[d->nheldEvents++] = ev;
+}
+
+/* The two block-job events of DISK; HOLD: a job ended, so the events wait
+ * for the watcher to reread the chain, and a client reacting to them sees
+ * the new chain in the live XML. */
+static void
+jobEventQueue(QemuDom *d, const DiskDef *disk, int type, int status,
+              bool hold)
 {
     DomainEvent *ev = qemuDomEventNew(d, VIR_DOMAIN_EVENT_ID_BLOCK_JOB);
 
@@ -902,13 +919,13 @@ jobEventQueue(QemuDom *d, const DiskDef *disk, int type, int status)
         ev->s1 = allocStrdup(disk->srcPath ? disk->srcPath : disk->dst);
         ev->i1 = type;
         ev->i2 = status;
-        domainEventQueue(ev);
+        jobEventPush(d, ev, hold);
     }
     if ((ev = qemuDomEventNew(d, VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2))) {
         ev->s1 = allocStrdup(disk->dst);
         ev->i1 = type;
         ev->i2 = status;
-        domainEventQueue(ev);
+        jobEventPush(d, ev, hold);
     }
 }
 
@@ -956,8 +973,8 @@ qemuBlockJobEvent(QemuDom *d, const char *name, json_object *data)
     logDebug("qemu", "domain '%s': block job on '%s' %s", d->def->name,
              disk->dst, name);
     /* the chain changed (pull, commit, pivot): read it back from QEMU */
+    jobEventQueue(d, disk, type, status, status != VIR_DOMAIN_BLOCK_JOB_READY);
     qemuProcessKick(d, QEMU_ACTION_CHAIN);
-    jobEventQueue(d, disk, type, status);
     if (qemuStateSaveStatus(d->drv, d) < 0)
         errorReset();
     pthread_cond_broadcast(&d->drv->cond);

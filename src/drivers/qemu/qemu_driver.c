@@ -38,6 +38,9 @@ qemuDomUnref(QemuDom *d)
     domainDefFree(d->def);
     domainDefFree(d->newDef);
     qemuJobDataFree(d->jobData);
+    for (size_t i = 0; i < d->nheldEvents; i++)
+        domainEventFree(d->heldEvents[i]);
+    free(d->heldEvents);
     free(d);
 }
 

@@ -68,6 +68,9 @@ struct QemuDom {
     bool crashDestroy;          /* killed for on_crash=destroy */
     bool watchdogPause;         /* the next STOP comes from the watchdog */
     int actions;                /* QEMU_ACTION_* for the watcher */
+    DomainEvent **heldEvents;   /* block-job ends, queued once the watcher
+                                   has reread the chains they changed */
+    size_t nheldEvents, capHeldEvents;
     int kickfd;                 /* eventfd waking the watcher, -1 none */
     pthread_t watcher;
     bool hasWatcher;

@@ -323,6 +323,15 @@ typedef struct {
     int kickfd;
 } Watch;
 
+/* Queue the events D held back until its chains were reread (lock held). */
+static void
+qemuProcessReleaseEvents(QemuDom *d)
+{
+    for (size_t i = 0; i < d->nheldEvents; i++)
+        domainEventQueue(d->heldEvents[i]);
+    d->nheldEvents = 0;
+}
+
 /* Run the monitor commands the event handler asked for (no lock held). */
 static void
 qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
@@ -347,6 +356,8 @@ qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
             if (d->def->disks[i]->info.alias)
                 aliases[n++] = allocStrdup(d->def->disks[i]->info.alias);
     }
+    if (!mon)
+        qemuProcessReleaseEvents(d);
     pthread_mutex_unlock(&drv->lock);
     if (!mon)
         return;
@@ -371,6 +382,7 @@ qemuProcessRunActions(QemuDriver *drv, QemuDom *d, int actions)
             errorReset();
     }
     json_object_put(blocks);
+    qemuProcessReleaseEvents(d);
     if (actions & QEMU_ACTION_RESTART) {
         d->gotShutdown = false;
         if (d->state != VIR_DOMAIN_RUNNING) {
@@ -430,6 +442,7 @@ qemuProcessWatch(void *opaque)
         }
     }
     pthread_mutex_lock(&drv->lock);
+    qemuProcessReleaseEvents(d);
     if (d->kickfd == w->kickfd)
         d->kickfd = -1;
     close(w->kickfd);

@@ -54,21 +54,29 @@ uintParam(virTypedParameterPtr p, const char *name, unsigned int value)
     p->value.ui = value;
 }
 
-/* Interface parameter FIELD of DEV (live), -1 when the call fails. */
+/* Interface parameter FIELD of DEV read with FLAGS, -1 when the call
+ * fails. */
 static long long
-bwGet(virDomainPtr dom, const char *dev, const char *field)
+bwGetFlags(virDomainPtr dom, const char *dev, const char *field,
+           unsigned int flags)
 {
     virTypedParameter p[8];
     int n = 8;
 
     memset(p, 0, sizeof(p));
-    if (virDomainGetInterfaceParameters(dom, dev, p, &n,
-                                        VIR_DOMAIN_AFFECT_LIVE) < 0)
+    if (virDomainGetInterfaceParameters(dom, dev, p, &n, flags) < 0)
         return -1;
     for (int i = 0; i < n; i++)
         if (strcmp(p[i].field, field) == 0)
             return p[i].value.ui;
     return -1;
+}
+
+/* Interface parameter FIELD of DEV (live), -1 when the call fails. */
+static long long
+bwGet(virDomainPtr dom, const char *dev, const char *field)
+{
+    return bwGetFlags(dom, dev, field, VIR_DOMAIN_AFFECT_LIVE);
 }
 
 static void
@@ -185,6 +193,14 @@ testBandwidth(virDomainPtr dom)
             "average read back: 2000");
     TAP_INT(bwGet(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_PEAK), 4000,
             "peak read back: 4000");
+    /* python3-libvirt's setInterfaceParameters reads with the caller's
+     * flags first; LIVE|CONFIG reads the persistent definition */
+    TAP_INT(bwGetFlags(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_AVERAGE,
+                       VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG),
+            bwGetFlags(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_AVERAGE,
+                       VIR_DOMAIN_AFFECT_CONFIG),
+            "a LIVE|CONFIG get reads the persistent average: %s",
+            qtErrMsg());
     qtSh("tc qdisc del dev vnet0 root");
     TAP_INT(bwGet(dom, NIC0, VIR_DOMAIN_BANDWIDTH_IN_AVERAGE), 0,
             "shaping removed behind vireo's back reads back as 0");

@@ -690,7 +690,7 @@ qemuDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
                            VIR_TYPED_PARAM_STRING_OKAY, __func__) < 0 ||
         !(d = qemuTuneBegin(dom, false, false)))
         return -1;
-    if (qemuTuneAffect(d, flags & ~VIR_TYPED_PARAM_STRING_OKAY, true, &live,
+    if (qemuTuneAffect(d, qemuTuneGetAffect(flags), true, &live,
                        &config) < 0 ||
         (idx = netFind(live ? live : config, device)) < 0)
         goto cleanup;

@@ -8,9 +8,9 @@
 
 typedef struct _HashEntry HashEntry;
 struct _HashEntry {
-    char *key;
     void *value;
     HashEntry *next;
+    char key[];                 /* in the entry: a lookup reads one block */
 };
 
 struct _Hash {
@@ -52,7 +52,6 @@ hashFree(Hash *h)
             HashEntry *next = e->next;
             if (h->freefn)
                 h->freefn(e->value);
-            free(e->key);
             free(e);
             e = next;
         }
@@ -97,6 +96,7 @@ hashSet(Hash *h, const char *key, void *value)
 {
     HashEntry **pp = hashFind(h, key);
     HashEntry *e;
+    size_t len;
 
     if (*pp) {
         if (h->freefn && (*pp)->value != value)
@@ -104,8 +104,9 @@ hashSet(Hash *h, const char *key, void *value)
         (*pp)->value = value;
         return;
     }
-    e = allocZero(sizeof(*e));
-    e->key = allocStrdup(key);
+    len = strlen(key) + 1;
+    e = allocZero(sizeof(*e) + len);
+    memcpy(e->key, key, len);
     e->value = value;
     *pp = e;
     if (++h->count > h->nbuckets * 3 / 4)
@@ -131,7 +132,6 @@ hashSteal(Hash *h, const char *key)
         return NULL;
     *pp = e->next;
     value = e->value;
-    free(e->key);
     free(e);
     h->count--;
     return value;

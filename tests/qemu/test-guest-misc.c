@@ -4,8 +4,11 @@
  * security labels, and stats of two running guests */
 #include "qemu-test.h"
 
+#include <arpa/inet.h>
 #include <libvirt/libvirt-qemu.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #define BOOT_MS 90000
 #define QUICK_MS 20000
@@ -127,6 +130,35 @@ testNoAgent(virDomainPtr dom)
     TAP_INT(qtErrCode(), VIR_ERR_NO_SUPPORT, "... NO_SUPPORT");
 }
 
+
+/* The autoport VNC display: QEMU was told to walk on from the probed port
+ * (another manager may take it first), and the live XML has the port QEMU
+ * really listens on: a client connecting there gets the RFB greeting. */
+static void
+testVncPort(virDomainPtr dom)
+{
+    char *xml = virDomainGetXMLDesc(dom, 0), greet[13] = "";
+    const char *at = xml ? strstr(xml, "<graphics type='vnc' port='") : NULL;
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    struct pollfd p = { .events = POLLIN };
+    int port = at ? atoi(at + strlen("<graphics type='vnc' port='")) : -1;
+
+    TAP_OK(port >= 5900, "live XML VNC port %d", port);
+    TAP_INT(qtSh("grep -q -- \"'-vnc' '[^']*,to=59635'\" %s/log/%s.log", root,
+                 virDomainGetName(dom)), 0, "QEMU may walk past a port taken "
+            "since the probe (-vnc ...,to=)");
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    p.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (p.fd >= 0 && connect(p.fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+        poll(&p, 1, QUICK_MS) == 1 && read(p.fd, greet, 12) < 0)
+        greet[0] = '\0';
+    TAP_OK(strncmp(greet, "RFB 003.", 8) == 0, "VNC greeting on port %d: "
+           "%.11s", port, greet);
+    if (p.fd >= 0)
+        close(p.fd);
+    free(xml);
+}
 /* Width and height of the PPM QEMU's screendump writes without a format
  * (through the monitor pass-through), 0 0 when it fails. */
 static void
@@ -347,6 +379,7 @@ testGraphicsLabels(virDomainPtr dom)
         close(fd);
     }
     TAP_INT(virDomainOpenGraphicsFD(dom, 3, 0), -1, "graphics 3 fails");
+    testVncPort(dom);
     TAP_INT(virDomainGetSecurityLabel(dom, &label), 0, "get_security_label");
     TAP_OK(label.label[0] == '\0' && label.enforcing == 0, "empty label");
     n = virDomainGetSecurityLabelList(dom, &labels);

@@ -1038,6 +1038,11 @@ cmdGraphics(Cmd *c, GraphicsDef *g)
     bufAdd(&b, listen);
     bufAdd(&b, strchr(listen, ':') ? "]" : "");
     bufPrintf(&b, ":%d", c->ctx->vncPort >= 5900 ? c->ctx->vncPort - 5900 : 0);
+    /* autoport: the port probed may be taken by the time QEMU binds (other
+     * managers start guests too), so QEMU walks on to the next free one;
+     * the start reads the port it got back with query-vnc */
+    if (g->autoport == TRI_YES)
+        bufAdd(&b, ",to=" QEMU_VNC_LAST_DISPLAY);
     if (g->passwd)
         bufAdd(&b, ",password=on");
     s = bufTake(&b);

@@ -17,6 +17,7 @@
 #define QEMU_TERM_WAIT_MS 3000          /* SIGTERM before SIGKILL */
 #define QEMU_KILL_WAIT_MS 5000          /* SIGKILL before giving up */
 #define QEMU_GRACEFUL_WAIT_MS 10000     /* DESTROY_GRACEFUL */
+#define QEMU_VNC_LAST_DISPLAY "59635"   /* port 65535: autoport's range end */
 
 typedef struct QemuDriver QemuDriver;
 typedef struct QemuDom QemuDom;

@@ -791,11 +791,36 @@ qemuProcessFillPtys(Qmp *mon, DomainDef *def)
     return 0;
 }
 
+/* The port QEMU's VNC server got for an autoport display of LIVE (it may
+ * have walked past the one probed); 0 or -1 with an error. */
+static int
+qemuProcessFillVncPort(Qmp *mon, DomainDef *live)
+{
+    GraphicsDef *g = live->ngraphics ? live->graphics[0] : NULL;
+    QmpVncInfo info;
+    char *end = NULL;
+    long port;
+
+    if (!g || g->type != GRAPHICS_VNC || g->autoport != TRI_YES)
+        return 0;
+    if (qmpQueryVnc(mon, &info) < 0)
+        return -1;
+    port = info.service ? strtol(info.service, &end, 10) : -1;
+    if (port > 0 && port <= 65535 && end && !*end)
+        g->port = (int)port;
+    else
+        logDebug("qemu", "domain '%s': VNC service '%s' is not a port",
+                 live->name, info.service ? info.service : "");
+    qmpVncInfoClear(&info);
+    return 0;
+}
+
 /* The monitor work of a start: ptys, password, cont (no lock held). */
 static int
 qemuProcessStartMonitor(Qmp *mon, DomainDef *live, unsigned int flags)
 {
-    if (qemuProcessFillPtys(mon, live) < 0)
+    if (qemuProcessFillPtys(mon, live) < 0 ||
+        qemuProcessFillVncPort(mon, live) < 0)
         return -1;
     if (live->ngraphics && live->graphics[0]->passwd &&
         qmpSetPassword(mon, "vnc", live->graphics[0]->passwd, NULL) < 0)

@@ -68,6 +68,26 @@ xtreeAddAttr(XNode *node, const char *name, const char *value)
     node->nattrs++;
 }
 
+/* A namespace URI as written: libxml2 keeps each escaped '&' of a
+ * namespace declaration as the reference "&#38;" (a bare '&' cannot occur
+ * there), so every such reference stands for one '&'. */
+static char *
+xtreeHrefDup(const char *href)
+{
+    char *out = allocStrdup(href), *w = out;
+
+    for (const char *r = href; *r; ) {
+        if (strncmp(r, "&#38;", 5) == 0) {
+            *w++ = '&';
+            r += 5;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
 static XNode *
 xtreeFromXml(xmlNodePtr xn)
 {
@@ -79,7 +99,7 @@ xtreeFromXml(xmlNodePtr xn)
 
     node->line = (int)xmlGetLineNo(xn);
     if (xn->ns && xn->ns->href) {
-        node->href = allocStrdup((const char *)xn->ns->href);
+        node->href = xtreeHrefDup((const char *)xn->ns->href);
         if (xn->ns->prefix)
             node->prefix = allocStrdup((const char *)xn->ns->prefix);
     }

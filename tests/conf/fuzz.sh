@@ -10,9 +10,10 @@ cc=${CLANG:-clang-14}
 out=${FUZZ_BUILD:-build-fuzz}
 mkdir -p "$out" tests/conf/corpus
 util="src/util/alloc.c src/util/error.c src/util/log.c src/util/buf.c \
-      src/util/uuid.c src/util/hash.c src/util/xtree.c src/util/enumtab.c"
+      src/util/uuid.c src/util/hash.c src/util/xtree.c src/util/enumtab.c \
+      src/util/typedparam.c"
 # shellcheck disable=SC2086
-$cc -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+$cc -g -O1 -std=gnu11 -D_GNU_SOURCE -DVIR_ENUM_SENTINELS -fsanitize=fuzzer,address,undefined \
     -Iinclude -Isrc -Isrc/util $(pkg-config --cflags libxml-2.0) \
     src/conf/*.c $util tests/conf/fuzz-domainxml.c \
     $(pkg-config --libs libxml-2.0) -lpthread -o "$out/fuzz-domainxml"

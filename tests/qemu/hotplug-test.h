@@ -4,7 +4,6 @@
 
 #include "qemu-test.h"
 
-#include <stdarg.h>
 
 #define HT_BOOT_MS 90000
 #define HT_WAIT_MS 60000
@@ -124,20 +123,6 @@ htGuestLast(QtConsole *con)
     snprintf(out, sizeof(out), "%s", v ? v : "(nothing)");
     out[strcspn(out, "\r\n")] = '\0';
     return out;
-}
-
-static inline int
-htSh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Whether DOM's XML (FLAGS) contains NEEDLE. */

@@ -300,7 +300,7 @@ main(void)
         return 0;
     }
     root = qtRoot();
-    TAP_INT(htSh("cd %s && qemu-img create -q -f raw hot.img 16M && "
+    TAP_INT(qtSh("cd %s && qemu-img create -q -f raw hot.img 16M && "
                  "qemu-img create -q -f raw cfg.img 8M && "
                  "qemu-img create -q -f raw cd1.img 1M && "
                  "qemu-img create -q -f raw cd2.img 2M", root), 0,

@@ -281,10 +281,32 @@ def attr(block, elem, name):
     return m.group(1) if m else None
 
 
+def on_bridge(xml):
+    """XML with its first NIC replaced by one (same MAC) on the --bridge
+    bridge, whose tap on the host interface stats and bandwidth act on;
+    unchanged without --bridge."""
+    ifs = blocks(xml, 'interface')
+    if not OPT.bridge or not ifs:
+        return xml
+    mac = attr(ifs[0], 'mac', 'address') or '52:54:00:c0:4a:01'
+    nic = ("<interface type='bridge'><mac address='%s'/><source bridge='%s'/>"
+           "<model type='virtio'/></interface>" % (mac, OPT.bridge))
+    return xml.replace(ifs[0], nic, 1)
+
+
+def host_counter(dev, name):
+    """Counter NAME of host network device DEV (sysfs), None without."""
+    try:
+        with open('/sys/class/net/%s/statistics/%s' % (dev, name)) as fp:
+            return int(fp.read())
+    except OSError:
+        return None
+
+
 class Ctx:
     """A fresh connection and a domain of our own for one family."""
 
-    def __init__(self, fam, transient=False, inactive=False):
+    def __init__(self, fam, transient=False, inactive=False, host_nic=False):
         self.conn = libvirt.open(OPT.uri)
         set_driver(self.conn.getType())
         self.own = not OPT.domain
@@ -295,12 +317,14 @@ class Ctx:
                 self.dom.create()
         else:
             self.name = 'vireo-compat-py-' + fam
-            self.dom = self.new_domain(self.name, transient, inactive)
+            self.dom = self.new_domain(self.name, transient, inactive, host_nic)
         self.discover()
 
-    def new_domain(self, name, transient=False, inactive=False):
+    def new_domain(self, name, transient=False, inactive=False, host_nic=False):
         remove_stale(self.conn, name)
         xml = domain_xml(name)
+        if host_nic:
+            xml = on_bridge(xml)
         if transient:
             return self.conn.createXML(xml, 0)
         dom = self.conn.defineXML(xml)
@@ -838,7 +862,7 @@ def roundtrip(get, setter, key, val, what):
 
 @family('parameters')
 def parameters():
-    c = Ctx('parameters')
+    c = Ctx('parameters', host_nic=True)
     d = c.dom
 
     @method('schedulerType')
@@ -900,8 +924,15 @@ def parameters():
 
     @method('setInterfaceParameters')
     def _():
-        d.setInterfaceParameters(c.iface or c.mac, {'inbound.average': 1000}, 0)
-        eq(d.interfaceParameters(c.iface or c.mac, 0)['inbound.average'], 1000, 'read back')
+        want = {'inbound.average': 1000, 'inbound.peak': 2000, 'inbound.burst': 32}
+        if c.iface and os.path.isdir('/sys/class/net/' + c.iface):
+            # a tap on the host: outbound too (shaped on the kernel's side)
+            want.update({'outbound.average': 300, 'outbound.peak': 600,
+                         'outbound.burst': 20})
+        d.setInterfaceParameters(c.iface or c.mac, want, 0)
+        got = d.interfaceParameters(c.iface or c.mac, 0)
+        for k in sorted(want):
+            eq(got.get(k), want[k], k + ' read back')
 
     @method('numaParameters')
     def _():
@@ -929,7 +960,7 @@ def parameters():
 
 @family('stats')
 def stats():
-    c = Ctx('stats')
+    c = Ctx('stats', host_nic=True)
     d, conn = c.dom, c.conn
 
     @method('blockStats')
@@ -950,6 +981,16 @@ def stats():
         a, b = d.interfaceStats(c.iface or c.mac), d.interfaceStats(c.iface or c.mac)
         eq(len(a), 8, 'eight counters')
         check(all(y >= x >= -1 for x, y in zip(a, b)), 'counters, not going backwards')
+        if c.iface and host_counter(c.iface, 'tx_bytes') is not None:
+            # a tap on the host: what the guest received is what the tap
+            # sent (rx_bytes, rx_packets are 0, 1; tx_bytes, tx_packets 4, 5)
+            for i, host in ((0, 'tx_bytes'), (1, 'tx_packets'),
+                            (4, 'rx_bytes'), (5, 'rx_packets')):
+                before = d.interfaceStats(c.iface)[i]
+                got = host_counter(c.iface, host)
+                after = d.interfaceStats(c.iface)[i]
+                check(before <= got <= after, 'counter %d: %d..%d brackets the tap\'s %s %d'
+                      % (i, before, after, host, got))
 
     @method('memoryStats')
     def _():

@@ -12,6 +12,43 @@ if ! command -v qemu-system-x86_64 >/dev/null ||
     echo "1..0 # SKIP qemu-system-x86_64 or qemu-img is not installed"
     exit 0
 fi
+# As root the suite runs in a network and mount namespace of its own with a
+# bridge there (nothing touches the host's network): the stats and
+# parameters families' guests get a tap on it, so interface stats and
+# bandwidth are read back from the kernel; sysfs is mounted again so that
+# /sys/class/net shows this namespace. Elsewhere their NIC stays user-mode.
+# ns KIND PID: the namespace of kind KIND process PID is in ("" unknown).
+ns() { readlink "/proc/$2/ns/$1" 2>/dev/null; }
+# own_ns: true when this process is in network and mount namespaces its
+# parent is not in (it is the unshare below, exec'd), never the host's.
+own_ns() {
+    local n m pn pm
+    n=$(ns net $$) m=$(ns mnt $$)
+    pn=$(ns net $PPID) pm=$(ns mnt $PPID)
+    [ -n "$n" ] && [ -n "$m" ] && [ -n "$pn" ] && [ -n "$pm" ] &&
+        [ "$n" != "$pn" ] && [ "$m" != "$pm" ]
+}
+if ! own_ns && [ "$(id -u)" = 0 ] && unshare --net --mount true 2>/dev/null; then
+    exec unshare --net --mount "$0" "$@"
+fi
+bridge=
+if own_ns; then
+    ip link set lo up
+    sys=$(mktemp -d /tmp/vireo-compat-sys-XXXXXX)
+    if mount -t sysfs sysfs "$sys" &&
+       mount --bind "$sys/class/net" /sys/class/net &&
+       mount --bind "$sys/devices/virtual/net" /sys/devices/virtual/net &&
+       ip link add vireobr0 type bridge && ip link set vireobr0 up; then
+        bridge=vireobr0
+    fi
+    umount -l "$sys" 2>/dev/null
+    rmdir "$sys"
+fi
+if [ -n "$bridge" ]; then
+    echo "# network: bridge $bridge in a private namespace"
+else
+    echo "# network: user-mode NICs only"
+fi
 guest=$build/guest
 if ! "$src/guest/build.sh" "$guest" >"$build/guest-build.log" 2>&1; then
     echo "not ok 1 - guest/build.sh $guest (see $build/guest-build.log)"
@@ -87,6 +124,7 @@ XML
 export LD_LIBRARY_PATH=$build/src
 args=(--uri "qemu:///embed?root=$root/state" --xml "$root.xml" ${VIREO_COMPAT_ARGS:-})
 [ -n "$markdown" ] && args+=(--markdown "$markdown")
+[ -n "$bridge" ] && args+=(--bridge "$bridge")
 start=$(date +%s)
 case $which in
     perl) TMPDIR=$root ${VIREO_COMPAT_WRAP:-} perl "$src/tests/compat/sysvirt-domain.pl" "$build/src" "${args[@]}" ;;

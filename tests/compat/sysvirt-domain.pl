@@ -226,6 +226,7 @@ sub fresh {
     my $name = "vireo-compat-$fam" . ($o{suffix} ? "-$o{suffix}" : '');
     remove_stale($conn, $name);
     $c->{xml} = domain_xml($name);
+    $c->{xml} = on_bridge($c->{xml}) if $o{host_nic};
     $c->{name} = $name;
     $c->{own} = 1;
     if ($o{transient}) {
@@ -235,6 +236,30 @@ sub fresh {
         $c->{dom}->create() unless $o{inactive};
     }
     return discover($c);
+}
+
+# XML with its first NIC replaced by one (same MAC) on the --bridge bridge,
+# whose tap on the host interface stats and bandwidth act on; XML unchanged
+# without --bridge.
+sub on_bridge {
+    my ($xml) = @_;
+    my $br = opt('bridge') or return $xml;
+    my ($if) = xml_blocks($xml, 'interface') or return $xml;
+    my $mac = xml_attr($if, 'mac', 'address') // '52:54:00:c0:4a:01';
+    my $nic = "<interface type='bridge'><mac address='$mac'/>" .
+              "<source bridge='$br'/><model type='virtio'/></interface>";
+    $xml =~ s{\Q$if\E}{$nic};
+    return $xml;
+}
+
+# Counter NAME of host network device DEV (sysfs), undef when it has none.
+sub host_counter {
+    my ($dev, $name) = @_;
+    open(my $fh, '<', "/sys/class/net/$dev/statistics/$name") or return undef;
+    my $v = <$fh>;
+    close($fh);
+    chomp($v);
+    return $v;
 }
 
 # Another domain on C's connection (for families needing several).
@@ -842,7 +867,7 @@ sub roundtrip {
 }
 
 family('parameters', sub {
-    my $c = fresh('parameters');
+    my $c = fresh('parameters', host_nic => 1);
     my ($conn, $d) = ($c->{conn}, $c->{dom});
     my $cfg = D->AFFECT_CONFIG;
 
@@ -920,11 +945,14 @@ family('parameters', sub {
     });
     method('set_interface_parameters', sub {
         my $if = $c->{iface} // need($c, 'mac', 'interface');
-        $d->set_interface_parameters($if, { D->BANDWIDTH_IN_AVERAGE() => 1000,
-                                            D->BANDWIDTH_IN_PEAK() => 2000 });
+        my %set = (D->BANDWIDTH_IN_AVERAGE() => 1000, D->BANDWIDTH_IN_PEAK() => 2000,
+                   D->BANDWIDTH_IN_BURST() => 32);
+        # a tap on the host: outbound too (shaped on the kernel's side)
+        %set = (%set, D->BANDWIDTH_OUT_AVERAGE() => 300, D->BANDWIDTH_OUT_PEAK() => 600,
+                D->BANDWIDTH_OUT_BURST() => 20) if $c->{iface} && -d "/sys/class/net/$c->{iface}";
+        $d->set_interface_parameters($if, \%set);
         my $p = $d->get_interface_parameters($if);
-        is_num($p->{D->BANDWIDTH_IN_AVERAGE()}, 1000, 'inbound.average');
-        is_num($p->{D->BANDWIDTH_IN_PEAK()}, 2000, 'inbound.peak');
+        is_num($p->{$_}, $set{$_}, "$_ read back") for sort keys %set;
         like_re(live_xml($d), qr{<inbound\b[^>]*average=['"]1000['"]}, 'bandwidth in the XML');
     });
     method('get_numa_parameters', sub {
@@ -966,7 +994,7 @@ sub counters_ok {
 }
 
 family('stats', sub {
-    my $c = fresh('stats');
+    my $c = fresh('stats', host_nic => 1);
     my ($conn, $d) = ($c->{conn}, $c->{dom});
 
     method('block_stats', sub {
@@ -986,6 +1014,21 @@ family('stats', sub {
         my $b = $d->interface_stats($if);
         counters_ok($a, $b, [qw(rx_bytes rx_packets rx_errs rx_drop
                                 tx_bytes tx_packets tx_errs tx_drop)], $if);
+        # a tap on the host: what the guest received is what the tap sent
+        if ($c->{iface} && defined host_counter($if, 'tx_bytes')) {
+            for my $k (qw(bytes packets)) {
+                my $before = $d->interface_stats($if)->{"rx_$k"};
+                my $host = host_counter($if, "tx_$k");
+                my $after = $d->interface_stats($if)->{"rx_$k"};
+                check($before <= $host && $host <= $after,
+                      "rx_$k $before..$after brackets the tap's tx_$k $host");
+                $before = $d->interface_stats($if)->{"tx_$k"};
+                $host = host_counter($if, "rx_$k");
+                $after = $d->interface_stats($if)->{"tx_$k"};
+                check($before <= $host && $host <= $after,
+                      "tx_$k $before..$after brackets the tap's rx_$k $host");
+            }
+        }
         expect_error($E_ARG, sub { $d->interface_stats('nosuch0') }, 'an unknown interface');
     });
     method('memory_stats', sub {

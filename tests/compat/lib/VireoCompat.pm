@@ -39,6 +39,7 @@ sub init {
         markdown => $ENV{VIREO_COMPAT_MARKDOWN},
         summary => $ENV{VIREO_COMPAT_SUMMARY},
         wait => $ENV{VIREO_COMPAT_WAIT},
+        bridge => $ENV{VIREO_COMPAT_BRIDGE},
         libdir => undef,
         methods => dirname(__FILE__) . '/domain-methods.tsv',
     );
@@ -48,6 +49,7 @@ sub init {
         'lifecycle' => sub { $opt{families} = 'lifecycle' },
         'markdown=s' => \$opt{markdown}, 'summary=s' => \$opt{summary},
         'wait=i' => \$opt{wait}, 'methods=s' => \$opt{methods},
+        'bridge=s' => \$opt{bridge},
         'list' => \$opt{list}, 'help' => sub { usage(0) })
         or usage(2);
     $opt{libdir} = shift @args if @args;
@@ -97,6 +99,9 @@ usage: $0 [options] [BUILD_SRC_DIR]
   --markdown PATH    write a Markdown table (method, C function, result)
   --summary PATH     write the summary lines to PATH too
   --wait SECS        how long to wait for states and events
+  --bridge BR        the families reading a NIC's host device (stats,
+                     parameters) get a NIC on bridge BR instead of the
+                     domain's first one (VIREO_COMPAT_BRIDGE)
   --list             list the families and exit
 EOF
     exit($_[0]);

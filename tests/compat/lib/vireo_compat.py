@@ -48,6 +48,9 @@ def init(argv, cfuncs):
     p.add_argument('--markdown', default=env('VIREO_COMPAT_MARKDOWN'))
     p.add_argument('--summary', default=env('VIREO_COMPAT_SUMMARY'))
     p.add_argument('--wait', type=float, default=env('VIREO_COMPAT_WAIT'))
+    p.add_argument('--bridge', default=env('VIREO_COMPAT_BRIDGE'),
+                   help='families reading a host NIC (stats, parameters) '
+                   'get a NIC on this bridge instead of the first one')
     _opt = p.parse_args(argv)
     if _opt.wait is None:
         _opt.wait = 10 if _opt.uri.startswith('test:') else 90

@@ -1296,8 +1296,13 @@ cmdBuild(Cmd *c, const char *emulator)
                "wait=off", c->ctx->monitorPath);
         cmdOpt(c, "-mon", "chardev=charmonitor,id=monitor,mode=control");
         cmdOpt(c, "-pidfile", "%s", c->ctx->pidfilePath);
-        if (c->ctx->incoming)
+        if (c->ctx->incoming && c->ctx->incomingFd > 0) {
+            /* events from the start: no QMP command comes before the load */
+            cmdOpt(c, "-global", "%s", "migration.x-events=on");
+            cmdOpt(c, "-incoming", "fd:%d", c->ctx->incomingFd);
+        } else if (c->ctx->incoming) {
             cmdOpt(c, "-incoming", "%s", "defer");
+        }
     }
     cmdOpt(c, "-display", "none");
     uuidFormat(def->uuid, uuid);

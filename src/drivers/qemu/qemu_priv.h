@@ -182,7 +182,9 @@ typedef struct {
     const char *pidfilePath;
     const char *runDir;         /* for generated socket paths */
     int vncPort;                /* chosen VNC port, -1 when none */
-    bool incoming;              /* -incoming defer (restore) */
+    bool incoming;              /* -incoming (restore) */
+    int incomingFd;             /* > 0: -incoming fd:N, QEMU inherits N;
+                                 * else -incoming defer */
     /* per interface index (NULL or short: none): the tap descriptor QEMU
      * gets, a number it inherits or a name passed with getfd */
     char *const *netFds;
@@ -211,6 +213,12 @@ int qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags);
  * defer); D is left paused with no lifecycle event (the caller sets the
  * state and reports the start once the stream is in). */
 #define QEMU_START_INCOMING (1U << 31)
+/* qemuProcessStart with QEMU_START_INCOMING, QEMU loading the stream from
+ * FD (at its position) as soon as it runs, with MIGRATION events on; its
+ * monitor may answer only once the stream is in: LOADMS more are allowed
+ * for the start. 0 or -1 (QEMU gone: a bad stream fails the start). */
+int qemuProcessStartIncoming(QemuDriver *drv, QemuDom *d, int fd,
+                             long long loadMs);
 /* Kill D's QEMU and wait until the watcher saw it exit (lock held).
  * GRACEFUL: SIGTERM only. 0 or -1. */
 int qemuProcessKill(QemuDriver *drv, QemuDom *d, bool graceful);

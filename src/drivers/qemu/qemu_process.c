@@ -845,6 +845,8 @@ typedef struct {
     int logfd;
     off_t logStart;
     bool incoming;              /* QEMU_START_INCOMING */
+    int incomingFd;             /* -1: -incoming defer */
+    long long loadMs;           /* extra start time for the stream */
     int *tapFds;                /* per interface, -1: none */
     char **tapArgs;             /* the same as fd= values */
     size_t ntaps;
@@ -898,6 +900,7 @@ qemuProcessPrepare(QemuDriver *drv, QemuDom *d, StartCtx *s)
     s->logPath = qemuStatePath(drv, "log", d->def->name, ".log");
     ctx.monitorPath = s->monPath;
     ctx.incoming = s->incoming;
+    ctx.incomingFd = s->incomingFd;
     if (strlen(s->monPath) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
         reportError(VIR_ERR_CONFIG_UNSUPPORTED, "monitor socket path '%s' is "
                     "too long for a unix socket: use a shorter root",
@@ -960,11 +963,19 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
                   unsigned int flags, Qmp **monOut)
 {
     long long t0 = qemuNowMs();
+    int startMs = QEMU_START_TIMEOUT_MS + (int)s->loadMs;
     Qmp *mon = NULL;
+    int *keep = allocArray(s->ntaps + 1, sizeof(int));
     int fd;
     pid_t pid;
 
-    if ((pid = qemuProcessSpawn(s->argv, s->logfd, s->tapFds, s->ntaps)) < 0)
+    /* the taps and the stream QEMU inherits */
+    for (size_t i = 0; i < s->ntaps; i++)
+        keep[i] = s->tapFds[i];
+    keep[s->ntaps] = s->incomingFd;
+    pid = qemuProcessSpawn(s->argv, s->logfd, keep, s->ntaps + 1);
+    free(keep);
+    if (pid < 0)
         return -1;
     d->pid = pid;
     d->pidfd = qemuPidfdOpen(pid);
@@ -975,10 +986,9 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
         errorReset();
     pthread_mutex_unlock(&drv->lock);
     qemuTunePlace(s->live, pid);
-    fd = qemuProcessConnectMonitor(s->monPath, d->pidfd, pid,
-                                   QEMU_START_TIMEOUT_MS);
+    fd = qemuProcessConnectMonitor(s->monPath, d->pidfd, pid, startMs);
     if (fd >= 0)
-        mon = qmpOpenFd(fd, QEMU_START_TIMEOUT_MS, qemuEventHandle, d);
+        mon = qmpOpenFd(fd, startMs, qemuEventHandle, d);
     if (mon && (qemuTuneStart(mon, pid, s->live) < 0 ||
                 qemuProcessStartMonitor(mon, s->live, flags) < 0)) {
         qmpClose(mon);
@@ -995,10 +1005,12 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
     return 0;
 }
 
-int
-qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
+static int
+qemuProcessStartFd(QemuDriver *drv, QemuDom *d, unsigned int flags,
+                   int incomingFd, long long loadMs)
 {
-    StartCtx s = { .logfd = -1, .incoming = flags & QEMU_START_INCOMING };
+    StartCtx s = { .logfd = -1, .incoming = flags & QEMU_START_INCOMING,
+                   .incomingFd = incomingFd, .loadMs = loadMs };
     Qmp *mon = NULL;
     bool paused = flags & (VIR_DOMAIN_START_PAUSED | QEMU_START_INCOMING);
     int ret = -1;
@@ -1055,6 +1067,19 @@ qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
  cleanup:
     qemuStartCtxClear(&s);
     return ret;
+}
+
+int
+qemuProcessStart(QemuDriver *drv, QemuDom *d, unsigned int flags)
+{
+    return qemuProcessStartFd(drv, d, flags, -1, 0);
+}
+
+int
+qemuProcessStartIncoming(QemuDriver *drv, QemuDom *d, int fd,
+                         long long loadMs)
+{
+    return qemuProcessStartFd(drv, d, QEMU_START_INCOMING, fd, loadMs);
 }
 
 /* ---- stop ---- */

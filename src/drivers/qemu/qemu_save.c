@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #define SAVE_FDNAME "vireo-save"
-#define RESTORE_FDNAME "vireo-restore"
 #define SAVE_POLL_MS 20
 /* a save or restore whose stream does not move for this long fails */
 #define SAVE_STALL_MS 60000
@@ -188,16 +187,6 @@ saveMigStart(Qmp *mon, void *opaque)
         return -1;
     }
     return 0;
-}
-
-static int
-saveMigIncoming(Qmp *mon, void *opaque)
-{
-    SaveMig *m = opaque;
-
-    if (saveMigEvents(mon) < 0 || qmpGetfd(mon, m->fdname, m->fd) < 0)
-        return -1;
-    return qmpMigrateIncoming(mon, m->uri);
 }
 
 void
@@ -576,24 +565,19 @@ restoreFailed(QemuDriver *drv, QemuDom *d, const char *path)
     free(line);
 }
 
-/* Feed QEMU of D, waiting for a stream, with FD; then run it unless
- * PAUSED. Lock and job held. 0 or -1 (QEMU gone). */
+/* Wait for QEMU of D, loading the stream of image PATH since its start,
+ * to finish; then run it unless PAUSED. Lock and job held. 0 or -1 (QEMU
+ * gone). */
 static int
-restoreLoad(QemuDriver *drv, QemuDom *d, int fd, const char *path,
-            unsigned long long dataLen, bool paused)
+restoreLoad(QemuDriver *drv, QemuDom *d, const char *path, long long limitMs,
+            bool paused)
 {
-    SaveMig m = { .fdname = RESTORE_FDNAME, .uri = "fd:" RESTORE_FDNAME,
-                  .fd = fd };
+    SaveMig m = { .limitMs = limitMs };
     int ret = -1;
 
-    /* a local file loads at hundreds of MB/s: allow 10 s per GiB, and
-     * a minute for a start on a busy host */
-    m.limitMs = 60000 + (long long)(dataLen >> 30) * 10000;
-    qemuJobActivate(d, VIR_DOMAIN_JOB_OPERATION_RESTORE, NULL);
     d->exitReason = VIR_DOMAIN_SHUTOFF_FAILED;
     d->exitDetail = VIR_DOMAIN_EVENT_STOPPED_FAILED;
-    if (qemuSaveMonRun(d, saveMigIncoming, &m) < 0 ||
-        saveMigWait(d, &m, "restore", true) < 0)
+    if (saveMigWait(d, &m, "restore", true) < 0)
         goto error;
     qemuDomEventLifecycle(d, VIR_DOMAIN_EVENT_STARTED,
                           VIR_DOMAIN_EVENT_STARTED_RESTORED);
@@ -622,17 +606,26 @@ restoreLoad(QemuDriver *drv, QemuDom *d, int fd, const char *path,
 }
 
 /* Start inactive D (job and lock held) from the stream of image PATH (FD
- * positioned at it) with DEF (taken) as its definition; D's persistent
- * definition stays. PAUSED: leave it paused. 0 or -1. */
+ * positioned at it, DATALEN bytes) with DEF (taken) as its definition; D's
+ * persistent definition stays. QEMU gets FD on its command line and loads
+ * while we still talk to its monitor. PAUSED: leave it paused. 0 or -1. */
 static int
 restoreStart(QemuDriver *drv, QemuDom *d, DomainDef *def, int fd,
              const char *path, unsigned long long dataLen, bool paused)
 {
     DomainDef *persistentDef = d->def != def ? d->def : NULL;
+    /* a local file loads at hundreds of MB/s: allow 10 s per GiB, and
+     * a minute for a start on a busy host */
+    long long limitMs = 60000 + (long long)(dataLen >> 30) * 10000;
 
     def->id = -1;
     d->def = def;
-    if (qemuProcessStart(drv, d, QEMU_START_INCOMING) < 0) {
+    qemuJobActivate(d, VIR_DOMAIN_JOB_OPERATION_RESTORE, NULL);
+    if (qemuProcessStartIncoming(drv, d, fd, limitMs) < 0) {
+        virErrorPtr err = errorSave();
+
+        qemuJobFinish(d, VIR_DOMAIN_JOB_FAILED, err ? err->message : NULL);
+        errorRestore(&err);
         if (persistentDef) {
             domainDefFree(d->def);
             d->def = persistentDef;
@@ -646,7 +639,7 @@ restoreStart(QemuDriver *drv, QemuDom *d, DomainDef *def, int fd,
     } else {
         domainDefFree(persistentDef);
     }
-    return restoreLoad(drv, d, fd, path, dataLen, paused);
+    return restoreLoad(drv, d, path, limitMs, paused);
 }
 
 /* The record a restore of DEF runs in (lock held): the inactive domain of

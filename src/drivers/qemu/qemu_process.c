@@ -989,11 +989,16 @@ qemuProcessLaunch(QemuDriver *drv, QemuDom *d, StartCtx *s,
     fd = qemuProcessConnectMonitor(s->monPath, d->pidfd, pid, startMs);
     if (fd >= 0)
         mon = qmpOpenFd(fd, startMs, qemuEventHandle, d);
+    /* QEMU loading a stream answers the start's commands after the load */
+    if (mon && s->loadMs)
+        qmpSetTimeout(mon, QMP_TIMEOUT_DEFAULT_MS + (int)s->loadMs);
     if (mon && (qemuTuneStart(mon, pid, s->live) < 0 ||
                 qemuProcessStartMonitor(mon, s->live, flags) < 0)) {
         qmpClose(mon);
         mon = NULL;
     }
+    if (mon && s->loadMs)
+        qmpSetTimeout(mon, QMP_TIMEOUT_DEFAULT_MS);
     pthread_mutex_lock(&drv->lock);
     if (!mon) {
         qemuProcessStartFailed(drv, d, s, fd == -2);

@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 # domains.py: bulk domain operations on test:///default with python3-libvirt,
 # run unchanged on the system's libvirt and on vireo (only LD_LIBRARY_PATH
-# differs). Prints one JSON object: {N: {operation: ops_per_second}}.
+# differs). Prints one JSON object: {N: {operation: ops_per_second}}, the
+# median of ROUNDS (env, default 3) passes in which the sizes take turns.
 import json
+import os
+import statistics
 import sys
 import time
 
@@ -64,4 +67,13 @@ def run(n):
 
 libvirt.registerErrorHandler(lambda c, e: None, None)
 sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
-print(json.dumps({str(n): run(n) for n in sizes}))
+# the sizes take turns, ROUNDS times, and each figure is the median: the
+# machine's speed drifts over seconds, which a single pass per size would
+# read as a difference between the sizes
+rounds = int(os.environ.get("ROUNDS", "3"))
+runs = {n: [] for n in sizes}
+for _ in range(rounds):
+    for n in sizes:
+        runs[n].append(run(n))
+print(json.dumps({str(n): {k: statistics.median(r[k] for r in runs[n])
+                           for k in runs[n][0]} for n in sizes}))

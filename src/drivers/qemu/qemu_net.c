@@ -10,6 +10,7 @@
 #include "error.h"
 #include "log.h"
 #include "typedparam.h"
+#include "conf/netrate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -566,49 +567,18 @@ qemuNetUpdateBandwidth(QemuDom *d, NetDef *on, const NetDef *nn, bool live)
 
 /* ---- bandwidth parameters ---- */
 
-static const TypedParamSpec bandwidthSpec[] = {
-    { VIR_DOMAIN_BANDWIDTH_IN_AVERAGE, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_IN_PEAK, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_IN_BURST, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_IN_FLOOR, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_OUT_PEAK, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_OUT_BURST, VIR_TYPED_PARAM_UINT, false },
-    { NULL, 0, false }
-};
-
-/* The parameter names in the order of netRateFields. */
-static const char *const rateNames[] = {
-    VIR_DOMAIN_BANDWIDTH_IN_AVERAGE, VIR_DOMAIN_BANDWIDTH_IN_PEAK,
-    VIR_DOMAIN_BANDWIDTH_IN_BURST, VIR_DOMAIN_BANDWIDTH_IN_FLOOR,
-    VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, VIR_DOMAIN_BANDWIDTH_OUT_PEAK,
-    VIR_DOMAIN_BANDWIDTH_OUT_BURST,
-};
-
-static void
-netRateFields(NetRate *in, NetRate *out, unsigned long long *f[7])
-{
-    f[0] = &in->average;
-    f[1] = &in->peak;
-    f[2] = &in->burst;
-    f[3] = &in->floor;
-    f[4] = &out->average;
-    f[5] = &out->peak;
-    f[6] = &out->burst;
-}
-
 /* Apply PARAMS to the rates IN and OUT. */
 static void
 netRateSet(NetRate *in, NetRate *out, virTypedParameterPtr params,
            int nparams)
 {
-    unsigned long long *f[7];
+    unsigned long long *f[NET_RATE_NFIELDS];
 
     netRateFields(in, out, f);
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < NET_RATE_NFIELDS; i++) {
         unsigned int v;
 
-        if (typedParamsGetUInt(params, nparams, rateNames[i], &v) == 1)
+        if (typedParamsGetUInt(params, nparams, netRateSpec[i].name, &v) == 1)
             *f[i] = v;
     }
     in->present = in->average != 0;
@@ -629,7 +599,7 @@ qemuDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
 
     if (qemuTuneCheckFlags(flags, VIR_DOMAIN_AFFECT_LIVE |
                            VIR_DOMAIN_AFFECT_CONFIG, __func__) < 0 ||
-        typedParamsValidate(params, nparams, bandwidthSpec) < 0 ||
+        typedParamsValidate(params, nparams, netRateSpec) < 0 ||
         !(d = qemuTuneBegin(dom, true, false)))
         return -1;
     if (qemuTuneAffect(d, flags, false, &live, &config) < 0)
@@ -680,7 +650,7 @@ qemuDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
     DomainDef *live = NULL, *config = NULL;
     virTypedParameterPtr list = NULL;
     NetRate in, out;
-    unsigned long long *f[7], *k[7];
+    unsigned long long *f[NET_RATE_NFIELDS], *k[NET_RATE_NFIELDS];
     char ifname[32];
     NetDef *net;
     int idx, n = 0, max = 0, ret = -1;
@@ -704,12 +674,12 @@ qemuDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
             goto cleanup;
         in.floor = net->inbound.floor;
         netRateFields(&in, &out, k);
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < NET_RATE_NFIELDS; i++)
             if (i == 0 || i == 3 || i == 4 || *f[i])
                 f[i] = k[i];
     }
-    for (int i = 0; i < 7; i++)
-        typedParamsAddUInt(&list, &n, &max, rateNames[i], *f[i]);
+    for (int i = 0; i < NET_RATE_NFIELDS; i++)
+        typedParamsAddUInt(&list, &n, &max, netRateSpec[i].name, *f[i]);
     ret = typedParamsFillOut(params, nparams, list, n);
  cleanup:
     typedParamsFree(list, n);

@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "conf/iotune.h"
+#include "conf/netrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,33 +126,6 @@ testDomainGetBlockIoTune(virDomainPtr dom, const char *disk,
 
 /* ---- interface bandwidth ---- */
 
-static const TypedParamSpec bwSpec[] = {
-    { VIR_DOMAIN_BANDWIDTH_IN_AVERAGE, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_IN_PEAK, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_IN_BURST, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_IN_FLOOR, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_OUT_AVERAGE, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_OUT_PEAK, VIR_TYPED_PARAM_UINT, false },
-    { VIR_DOMAIN_BANDWIDTH_OUT_BURST, VIR_TYPED_PARAM_UINT, false },
-    { NULL, 0, false }
-};
-
-static unsigned long long *
-testBwField(NetDef *net, const char *name)
-{
-    NetRate *r = strncmp(name, "inbound.", 8) == 0 ? &net->inbound
-                                                   : &net->outbound;
-    const char *f = strchr(name, '.') + 1;
-
-    if (strcmp(f, "average") == 0)
-        return &r->average;
-    if (strcmp(f, "peak") == 0)
-        return &r->peak;
-    if (strcmp(f, "burst") == 0)
-        return &r->burst;
-    return &r->floor;
-}
-
 /* An average of 0 removes the direction's limits altogether. */
 static int
 testBwApply(NetDef *net, const virTypedParameter *params, int nparams,
@@ -160,7 +134,7 @@ testBwApply(NetDef *net, const virTypedParameter *params, int nparams,
     NetDef tmp = *net;
 
     for (int i = 0; i < nparams; i++)
-        *testBwField(&tmp, params[i].field) = params[i].value.ui;
+        *netRateField(&tmp, params[i].field) = params[i].value.ui;
     if (tmp.inbound.floor && tmp.type != NET_TYPE_NETWORK) {
         reportError(VIR_ERR_INVALID_ARG, "inbound.floor is only supported "
                     "for interfaces of type network");
@@ -196,7 +170,7 @@ testDomainSetInterfaceParameters(virDomainPtr dom, const char *device,
                     nparams);
         return -1;
     }
-    if (typedParamsValidate(params, nparams, bwSpec) < 0)
+    if (typedParamsValidate(params, nparams, netRateSpec) < 0)
         return -1;
     if (!(d = testDomainAcquire(dom, &h)))
         return -1;
@@ -238,9 +212,9 @@ testDomainGetInterfaceParameters(virDomainPtr dom, const char *device,
     def = live ? live : config;
     if ((idx = testNetIndex(def, device)) < 0)
         goto cleanup;
-    for (int i = 0; bwSpec[i].name; i++)
-        typedParamsAddUInt(&list, &n, &max, bwSpec[i].name,
-                           *testBwField(def->nets[idx], bwSpec[i].name));
+    for (int i = 0; netRateSpec[i].name; i++)
+        typedParamsAddUInt(&list, &n, &max, netRateSpec[i].name,
+                           *netRateField(def->nets[idx], netRateSpec[i].name));
     ret = typedParamsFillOut(params, nparams, list, n);
 
  cleanup:
